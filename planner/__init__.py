@@ -1,0 +1,40 @@
+"""planner: career pathways and training needs for NHS medical staffing teams."""
+
+from __future__ import annotations
+
+import os
+
+import jinja2
+from flask import Flask
+
+from planner import config, db
+from planner.config import PROJECT_ROOT
+from planner.frameworks import load_framework
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the web app: configuration, database, the validated framework, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_mapping(config.default_config(app.instance_path))
+    app.config.update(config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    # A broken framework stops start-up here, listing every problem (FrameworkError).
+    app.extensions["planner_framework"] = load_framework(app.config["PLANNER_FRAMEWORK"])
+
+    app.jinja_env.undefined = jinja2.ChainableUndefined
+    app.jinja_loader = jinja2.ChoiceLoader(
+        [app.jinja_loader, jinja2.PackageLoader("nhsuk_frontend_jinja", "templates")]
+    )
+    db.init_app(app)
+
+    from planner.web import register_blueprints
+
+    register_blueprints(app)
+    return app

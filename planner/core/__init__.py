@@ -1,0 +1,1 @@
+"""The pure planning core: plain frozen dataclasses in and out, stdlib and networkx only."""

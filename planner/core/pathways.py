@@ -1,0 +1,219 @@
+"""Routes between roles: which moves lead from where a person is to where they want to be.
+
+A route's cost is its total time in months: the typical months in each role before its move
+(less the months the person has already spent in their current role) plus the route's training
+hours at the person's protected learning rate. Training is worked out step by step from the
+person's own levels: what the modules of an earlier step raise counts for the later steps.
+
+Routes are found by networkx's k-shortest simple paths on an estimate of each move's cost
+(months plus the hours of the cheapest module share for each gap, from the person's starting
+levels), taking three times as many candidates as asked for; each candidate is then costed
+exactly and the best ``k`` are returned, fastest first.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import networkx as nx
+
+from planner.core.errors import PlanningError
+from planner.core.framework import Framework, Module, Move, Person
+from planner.core.tna import Need, Step, choose_modules, find_needs, raised_levels, require_learning_time, role_requirements
+
+CANDIDATES_PER_ROUTE = 3
+MAX_MOVE_COMBINATIONS = 16
+CRITICAL_WEIGHT = 2
+
+
+@dataclass(frozen=True)
+class PathwayStep:
+    """One move along a route, with the training it takes from the levels held by then."""
+
+    source: str
+    target: str
+    kind: str
+    months: int
+    band_from: str
+    band_to: str
+    band_change: int
+    needs: tuple[Need, ...]
+    study: tuple[Step, ...]
+    hours: float
+
+    @property
+    def modules(self) -> tuple[Module, ...]:
+        """The step's modules in study order."""
+        return tuple(m for step in self.study for m in step.modules)
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """A route from a person's role to a target role."""
+
+    steps: tuple[PathwayStep, ...]
+    training_hours: float
+    months: int
+    total_months: float
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles passed through, from the person's role to the target."""
+        return (self.steps[0].source,) + tuple(step.target for step in self.steps)
+
+
+@dataclass(frozen=True)
+class NextRole:
+    """A role one move away from a person's role, and how ready they are for it."""
+
+    role: str
+    kinds: tuple[str, ...]
+    months: int
+    readiness: int
+
+
+def readiness(framework: Framework, levels: dict[str, int], requirements: dict[str, int]) -> int:
+    """The share of a role's required levels already met, in percent; critical ones count double."""
+    held = wanted = 0
+    for competency_id, required in requirements.items():
+        weight = CRITICAL_WEIGHT if framework.competency[competency_id].critical else 1
+        held += weight * min(levels.get(competency_id, 0), required)
+        wanted += weight * required
+    return round(100 * held / wanted) if wanted else 100
+
+
+def next_roles(framework: Framework, person: Person) -> tuple[NextRole, ...]:
+    """Every role one move away from the person's role, most ready first."""
+    role_requirements(framework, person.role)
+    found = []
+    for target, data in framework.move_graph[person.role].items():
+        moves = data["moves"]
+        requirements = step_requirements(framework, moves[0]) if len(moves) == 1 else role_requirements(framework, target)
+        found.append(
+            NextRole(
+                role=target,
+                kinds=tuple(sorted(m.kind for m in moves)),
+                months=min(m.months for m in moves),
+                readiness=readiness(framework, person.levels, requirements),
+            )
+        )
+    found.sort(key=lambda n: (-n.readiness, framework.band_rank[framework.role[n.role].band], n.role))
+    return tuple(found)
+
+
+def step_requirements(framework: Framework, move: Move) -> dict[str, int]:
+    """What a move asks for: the target role's requirements, raised to any gate levels."""
+    requirements = dict(role_requirements(framework, move.target))
+    for competency_id, level in move.gates.items():
+        requirements[competency_id] = max(requirements.get(competency_id, 0), level)
+    return requirements
+
+
+def find_pathways(framework: Framework, person: Person, target_role: str, k: int = 5) -> tuple[Pathway, ...]:
+    """Up to ``k`` routes from the person's role to ``target_role``, fastest first."""
+    source = person.role
+    role_requirements(framework, source)
+    role_requirements(framework, target_role)
+    if source == target_role:
+        raise PlanningError(f"you are already in the role {framework.role[source].title}; choose another target")
+    graph = framework.move_graph
+    if target_role not in nx.descendants(graph, source):
+        raise PlanningError(_unreachable_message(framework, source, target_role))
+
+    require_learning_time(person.protected_hours_per_month)
+    estimate = _move_estimator(framework, person)
+
+    def weight(u: str, v: str, data: dict) -> float:
+        return min(estimate(move) for move in data["moves"])
+
+    routes = []
+    for nodes in itertools.islice(nx.shortest_simple_paths(graph, source, target_role, weight=weight), CANDIDATES_PER_ROUTE * k):
+        options = [graph[u][v]["moves"] for u, v in zip(nodes, nodes[1:])]
+        for moves in itertools.islice(itertools.product(*options), MAX_MOVE_COMBINATIONS):
+            routes.append(cost_route(framework, person, moves))
+    routes.sort(key=lambda r: (r.total_months, len(r.steps), tuple((s.target, s.kind) for s in r.steps)))
+    return tuple(routes[:k])
+
+
+def cost_route(framework: Framework, person: Person, moves: tuple[Move, ...]) -> Pathway:
+    """Cost a chain of moves exactly: each step's training from the levels held by then."""
+    levels = dict(person.levels)
+    steps = []
+    already = person.months_in_role
+    for move in moves:
+        needs = find_needs(framework, levels, step_requirements(framework, move))
+        study = choose_modules(framework, needs)
+        levels = raised_levels(levels, tuple(m for step in study for m in step.modules))
+        band_from, band_to = framework.role[move.source].band, framework.role[move.target].band
+        steps.append(
+            PathwayStep(
+                source=move.source,
+                target=move.target,
+                kind=move.kind,
+                months=max(move.months - already, 0),
+                band_from=band_from,
+                band_to=band_to,
+                band_change=framework.band_rank[band_to] - framework.band_rank[band_from],
+                needs=tuple(n for n in needs if n.gap),
+                study=study,
+                hours=sum(step.hours for step in study),
+            )
+        )
+        already = 0
+    hours = sum(step.hours for step in steps)
+    months = sum(step.months for step in steps)
+    return Pathway(tuple(steps), hours, months, months + hours / person.protected_hours_per_month)
+
+
+def _move_estimator(framework: Framework, person: Person):
+    """A quick cost for one move, in months, used only to choose candidate routes."""
+    cheapest = _cheapest_share(framework)
+    cache: dict[tuple[str, str, str], float] = {}
+
+    def estimate(move: Move) -> float:
+        key = (move.source, move.target, move.kind)
+        if key not in cache:
+            hours = sum(
+                cheapest.get((c, level), 0.0)
+                for c, level in step_requirements(framework, move).items()
+                if person.levels.get(c, 0) < level
+            )
+            months = max(move.months - person.months_in_role, 0) if move.source == person.role else move.months
+            cache[key] = months + hours / person.protected_hours_per_month
+        return cache[key]
+
+    return estimate
+
+
+def _cheapest_share(framework: Framework) -> dict[tuple[str, int], float]:
+    """For each competency and level, the fewest module hours per competency that reach it."""
+    share: dict[tuple[str, int], float] = {}
+    for module in framework.modules:
+        per_competency = module.hours / len(module.raises)
+        for competency_id, top in module.raises.items():
+            for level in range(1, top + 1):
+                key = (competency_id, level)
+                share[key] = min(share.get(key, per_competency), per_competency)
+    return share
+
+
+def _unreachable_message(framework: Framework, source: str, target: str) -> str:
+    reachable = nx.descendants(framework.move_graph, source)
+    wanted = framework.role[target].requires
+    target_rank = framework.band_rank[framework.role[target].band]
+
+    def distance(role_id: str) -> tuple:
+        has = framework.role[role_id].requires
+        shortfall = sum(max(level - has.get(c, 0), 0) for c, level in wanted.items())
+        return (shortfall, abs(framework.band_rank[framework.role[role_id].band] - target_rank), role_id)
+
+    title = framework.role[target].title
+    start = framework.role[source].title
+    if not reachable:
+        return f"no move in the framework leads out of {start}, so no route reaches {title}"
+    closest = framework.role[min(reachable, key=distance)]
+    return (
+        f"no route leads from {start} to {title} through the moves in the framework; "
+        f"the closest role you can reach is {closest.title} (band {closest.band})"
+    )
