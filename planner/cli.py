@@ -1,0 +1,262 @@
+"""The ``planner`` command: Flask's commands (run, db, …) plus planning from the terminal.
+
+Each command gathers its inputs (the framework, a person file, today's date), calls one core
+function and prints the result. Problems a person can fix end the command with a message and a
+non-zero status, never a traceback: 1 for a broken framework or an impossible request, 2 for a
+bad person file or option.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+
+import click
+from flask.cli import FlaskGroup, NoAppException
+
+from planner.config import DEFAULT_FRAMEWORK
+from planner.core.errors import FrameworkError, InputError, PlanningError
+from planner.core.framework import Framework, Person
+from planner.core.pathways import Pathway, find_pathways
+from planner.core.tna import NeedsAnalysis, analyse_needs
+from planner.frameworks import check_framework, load_framework, load_person, summary
+
+
+def _create_app():
+    from planner import create_app
+
+    try:
+        return create_app()
+    except FrameworkError as error:
+        raise NoAppException("the framework file has problems:\n" + str(error)) from None
+
+
+cli = FlaskGroup(
+    name="planner",
+    create_app=_create_app,
+    help="Career pathways and training needs for NHS medical staffing teams.",
+)
+
+
+def main() -> None:
+    """Entry point of the ``planner`` console script."""
+    cli.main(prog_name="planner")
+
+
+framework_option = click.option(
+    "--framework",
+    "framework_path",
+    type=click.Path(dir_okay=False),
+    default=lambda: os.environ.get("PLANNER_FRAMEWORK") or str(DEFAULT_FRAMEWORK),
+    show_default="competencies.yaml",
+    help="The framework file to use.",
+)
+today_option = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Plan as if today were this date (YYYY-MM-DD); defaults to today.",
+)
+
+
+def _framework(path: str) -> Framework:
+    try:
+        return load_framework(path)
+    except FrameworkError as error:
+        _fail(error.problems + (f"{len(error.problems)} problem(s) found; the framework was not loaded.",), 1)
+
+
+def _person(path: str, framework: Framework) -> Person:
+    try:
+        return load_person(path, framework)
+    except InputError as error:
+        _fail(error.problems, 2)
+
+
+def _fail(lines: tuple[str, ...] | list[str], status: int):
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(status)
+
+
+def _role(framework: Framework, role_id: str, option: str) -> str:
+    if role_id not in framework.role:
+        raise click.BadParameter(
+            f"unknown role '{role_id}'; run 'planner roles' to list them", param_hint=option
+        )
+    return role_id
+
+
+def _money(amount: int) -> str:
+    return f"£{amount:,}"
+
+
+# The planning commands read only the framework file, not the app: they must work, and
+# report a broken framework in full, even when the app itself cannot start.
+@cli.command("check-framework", with_appcontext=False)
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def check_framework_command(path: str | None) -> None:
+    """Check a framework file and list every problem as FILE:LINE:COL: message."""
+    path = path or os.environ.get("PLANNER_FRAMEWORK") or str(DEFAULT_FRAMEWORK)
+    framework, problems = check_framework(path)
+    if problems:
+        _fail(problems + [f"{len(problems)} problem(s) found in {path}."], 1)
+    click.echo(f"OK {path}: {summary(framework)}")
+
+
+@cli.command("roles", with_appcontext=False)
+@framework_option
+def roles_command(framework_path: str) -> None:
+    """List the roles with their band and pay range."""
+    framework = _framework(framework_path)
+    rows = []
+    for role in sorted(framework.roles, key=lambda r: (framework.band_rank[r.band], r.title)):
+        band = framework.band[role.band]
+        rows.append((role.id, role.title, role.band, f"{_money(band.pay_entry)} to {_money(band.pay_top)} ({band.pay_year})"))
+    header = ("ROLE", "TITLE", "BAND", "PAY")
+    widths = [max(len(row[i]) for row in rows + [header]) for i in range(3)]
+    for row in [header] + rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+
+
+@cli.command("analyse", with_appcontext=False)
+@click.option("--person", "person_path", required=True, type=click.Path(dir_okay=False), help="YAML or JSON person file.")
+@click.option("--target", default=None, help="A role id to analyse the needs for.")
+@framework_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@today_option
+def analyse_command(person_path: str, target: str | None, framework_path: str, output_format: str, today) -> None:
+    """Analyse a person's training needs for their role or a target role."""
+    framework = _framework(framework_path)
+    person = _person(person_path, framework)
+    if target is not None:
+        _role(framework, target, "--target")
+    today = today.date() if today else date.today()
+    analysis = analyse_needs(framework, person, target, today=today)
+    routes: tuple[Pathway, ...] = ()
+    note = None
+    if target is not None and target != person.role:
+        try:
+            routes = find_pathways(framework, person, target)
+        except PlanningError as error:
+            note = str(error)
+    if output_format == "json":
+        click.echo(json.dumps(analysis_json(analysis, routes), indent=2))
+        if note:
+            click.echo(note, err=True)
+    else:
+        click.echo(analysis_text(framework, analysis, routes, note))
+
+
+def analysis_json(analysis: NeedsAnalysis, routes: tuple[Pathway, ...]) -> dict:
+    """The stable JSON shape of an analysis, as documented in README."""
+    return {
+        "person": analysis.person.name,
+        "role": analysis.role,
+        "target": analysis.target,
+        "needs": [
+            {
+                "competency": n.competency,
+                "current": n.current,
+                "required": n.required,
+                "gap": n.gap,
+                "priority": n.priority,
+                "critical": n.critical,
+                "prerequisite_for": list(n.prerequisite_for),
+            }
+            for n in analysis.needs
+        ],
+        "modules": [{"id": m.id, "hours": _number(m.hours), "raises": dict(m.raises)} for m in analysis.modules],
+        "total_hours": _number(analysis.total_hours),
+        "completion": analysis.completion.strftime("%Y-%m"),
+        "pathways": [
+            {
+                "steps": [{"from": s.source, "to": s.target, "kind": s.kind} for s in route.steps],
+                "training_hours": _number(route.training_hours),
+                "months": route.months,
+            }
+            for route in routes
+        ],
+    }
+
+
+def _number(value: float) -> int | float:
+    """Whole hours as integers (7, not 7.0), the rest rounded to two places."""
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def analysis_text(framework: Framework, analysis: NeedsAnalysis, routes: tuple[Pathway, ...], note: str | None) -> str:
+    """An analysis as text for the terminal."""
+    person = analysis.person
+    role = framework.role[analysis.role]
+    lines = [f"{person.name}: {role.title} (band {role.band})"]
+    if analysis.target:
+        target = framework.role[analysis.target]
+        lines.append(f"Needs for {target.title} (band {target.band}):")
+    else:
+        lines.append("Needs for the current role:")
+    gaps = analysis.gaps
+    for need in gaps:
+        competency = framework.competency[need.competency]
+        flags = " critical" if need.critical else ""
+        why = f" (needed before {', '.join(need.prerequisite_for)})" if need.prerequisite_for else ""
+        lines.append(
+            f"  {need.priority:>2}. {need.competency} {competency.name}: level {need.current} of {need.required}, gap {need.gap}{flags}{why}"
+        )
+    met = len(analysis.needs) - len(gaps)
+    lines.append(f"  {met} requirement(s) already met." if gaps else "  Every requirement is met.")
+    if analysis.modules:
+        lines.append("Recommended training (fewest total hours, in study order):")
+        for module in analysis.modules:
+            raises = ", ".join(f"{c} to {level}" for c, level in module.raises.items())
+            lines.append(f"  {module.id} {module.title}: {module.hours:g} h; raises {raises}")
+        lines.append(
+            f"Total {analysis.total_hours:g} hours; at {person.protected_hours_per_month:g} protected hours a month, "
+            f"done by {analysis.completion:%B %Y}."
+        )
+    if routes:
+        lines.append("Routes:")
+        lines.extend(route_text(framework, number, route) for number, route in enumerate(routes, 1))
+    if note:
+        lines.append(note)
+    return "\n".join(lines)
+
+
+def route_text(framework: Framework, number: int, route: Pathway) -> str:
+    """One route as a few readable lines."""
+    lines = [f"  Route {number}: about {route.total_months:.0f} months ({route.months} months in roles, {route.training_hours:g} training hours)"]
+    for step in route.steps:
+        source, target = framework.role[step.source], framework.role[step.target]
+        change = "same band" if step.band_change == 0 else f"band {step.band_from} to {step.band_to}"
+        modules = ", ".join(m.id for m in step.modules) or "no training needed"
+        lines.append(
+            f"    {source.title} -> {target.title}: {step.kind.replace('_', ' ')}, {change}, "
+            f"after about {step.months} months; training {step.hours:g} h ({modules})"
+        )
+    return "\n".join(lines)
+
+
+@cli.command("pathways", with_appcontext=False)
+@click.option("--from", "source", required=True, help="The role id to start from.")
+@click.option("--to", "target", required=True, help="The role id to reach.")
+@click.option("--person", "person_path", type=click.Path(dir_okay=False), help="Use this person's levels (else all 0).")
+@click.option("-k", "count", type=click.IntRange(1, 20), default=5, show_default=True, help="How many routes.")
+@framework_option
+def pathways_command(source: str, target: str, person_path: str | None, count: int, framework_path: str) -> None:
+    """Show the fastest routes from one role to another."""
+    framework = _framework(framework_path)
+    _role(framework, source, "--from")
+    _role(framework, target, "--to")
+    person = Person(name="", role=source)
+    if person_path:
+        loaded = _person(person_path, framework)
+        person = Person(loaded.name, source, loaded.levels, loaded.protected_hours_per_month)
+    try:
+        routes = find_pathways(framework, person, target, k=count)
+    except PlanningError as error:
+        _fail([f"Error: {error}"], 1)
+    click.echo(f"Routes from {framework.role[source].title} to {framework.role[target].title}, fastest first:")
+    for number, route in enumerate(routes, 1):
+        click.echo(route_text(framework, number, route))

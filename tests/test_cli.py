@@ -1,0 +1,159 @@
+"""The planner command through Click's runner, on the default framework."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from click.testing import CliRunner
+from flask.cli import NoAppException
+
+from planner.cli import _create_app, cli
+
+ROTA = """\
+name: Asha Patel
+role: rota_coordinator
+protected_hours_per_month: 4
+months_in_role: 8
+levels:
+  ROT-01: 2
+  ROT-04: 3
+  ROT-07: 3
+  ROT-05: 1
+  WIS-01: 2
+"""
+
+
+@pytest.fixture
+def person_file(tmp_path):
+    path = tmp_path / "asha.yaml"
+    path.write_text(ROTA)
+    return str(path)
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output + result.stderr
+    return result
+
+
+def test_check_framework_on_the_default_file_prints_the_counts():
+    result = run("check-framework")
+    assert result.exit_code == 0
+    assert result.output.startswith("OK ") and "competencies.yaml" in result.output
+    assert "66 competencies" in result.output and "roles" in result.output
+
+
+def test_check_framework_on_a_broken_file_lists_problems_and_exits_1(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\n")
+    result = run("check-framework", str(broken))
+    assert result.exit_code == 1
+    assert f"{broken}:1:10: 'version' must be text" in result.stderr
+    assert "missing required key 'scale'" in result.stderr
+
+
+def test_roles_lists_every_role_with_band_and_pay():
+    result = run("roles")
+    assert result.exit_code == 0
+    line = next(line for line in result.output.splitlines() if line.startswith("rota_coordinator "))
+    assert "Rota Coordinator" in line and " 4 " in line and "£27,485 to £30,162 (2025/26)" in line
+    assert len(result.output.splitlines()) >= 13
+
+
+def test_analyse_text_shows_needs_modules_completion_and_routes(person_file):
+    result = run("analyse", "--person", person_file, "--target", "medical_workforce_advisor", "--today", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    out = result.output
+    assert out.startswith("Asha Patel: Rota Coordinator (band 4)")
+    assert "Needs for Medical Workforce Advisor (band 5):" in out
+    assert "   1. " in out and "Recommended training" in out and "Routes:" in out
+    assert "Route 1:" in out and "Rota Coordinator ->" in out
+
+
+def test_analyse_json_has_the_documented_shape(person_file):
+    result = run("analyse", "--person", person_file, "--target", "medical_workforce_advisor", "--format", "json", "--today", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.output)
+    assert set(data) == {"person", "role", "target", "needs", "modules", "total_hours", "completion", "pathways"}
+    assert (data["person"], data["role"], data["target"]) == ("Asha Patel", "rota_coordinator", "medical_workforce_advisor")
+    gaps = [n for n in data["needs"] if n["gap"]]
+    assert [n["priority"] for n in gaps] == list(range(1, len(gaps) + 1))
+    assert all(n["gap"] == max(n["required"] - n["current"], 0) for n in data["needs"])
+    assert data["total_hours"] == sum(m["hours"] for m in data["modules"])
+    assert all(isinstance(m["hours"], int) for m in data["modules"])  # whole hours print as 7, not 7.0
+    months = math.ceil(data["total_hours"] / 4)
+    year, month = divmod(2026 * 12 + 10 + months - 1, 12)
+    assert data["completion"] == f"{year}-{month + 1:02d}"
+    assert 1 <= len(data["pathways"]) <= 5
+    for route in data["pathways"]:
+        assert route["steps"][0]["from"] == "rota_coordinator"
+        assert route["steps"][-1]["to"] == "medical_workforce_advisor"
+
+
+def test_analyse_without_target_lists_the_current_roles_needs(person_file):
+    data = json.loads(run("analyse", "--person", person_file, "--format", "json", "--today", "2026-11-24").output)
+    assert data["target"] is None and data["pathways"] == []
+    assert {n["competency"] for n in data["needs"]} >= {"ROT-01", "ROT-04", "ROT-05"}
+
+
+def test_analyse_towards_an_unreachable_role_still_analyses_and_names_the_closest(tmp_path):
+    path = tmp_path / "lead.yaml"
+    path.write_text("name: Kim\nrole: system_medical_workforce_lead\n")
+    result = run("analyse", "--person", str(path), "--target", "medical_staffing_administrator")
+    assert result.exit_code == 0
+    assert "closest role you can reach" in result.output
+
+
+def test_analyse_with_an_unknown_target_exits_2(person_file):
+    result = run("analyse", "--person", person_file, "--target", "astronaut")
+    assert result.exit_code == 2
+    assert "unknown role 'astronaut'" in result.stderr
+
+
+def test_pathways_prints_readable_routes():
+    result = run("pathways", "--from", "rota_coordinator", "--to", "head_of_medical_workforce")
+    assert result.exit_code == 0, result.stderr
+    out = result.output
+    assert out.startswith("Routes from Rota Coordinator to Head of")
+    assert out.count("Route ") == 5
+    assert "band 4 to band 5" in out or "band 4 to 5" in out
+
+
+def test_pathways_with_a_person_uses_their_levels(person_file):
+    with_levels = run("pathways", "--from", "rota_coordinator", "--to", "senior_rota_coordinator", "--person", person_file, "-k", "1")
+    without = run("pathways", "--from", "rota_coordinator", "--to", "senior_rota_coordinator", "-k", "1")
+    assert with_levels.exit_code == without.exit_code == 0
+    assert with_levels.output != without.output
+
+
+def test_pathways_to_an_unreachable_role_exits_1():
+    result = run("pathways", "--from", "head_of_medical_workforce", "--to", "medical_staffing_administrator")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no route leads from Head of")
+
+
+@pytest.mark.parametrize("option", ["--from", "--to"])
+def test_pathways_with_an_unknown_role_exits_2(option):
+    args = {"--from": "rota_coordinator", "--to": "hr_advisor"}
+    args[option] = "nobody"
+    result = run("pathways", *[x for pair in args.items() for x in pair])
+    assert result.exit_code == 2
+    assert "unknown role 'nobody'" in result.stderr
+
+
+def test_commands_refuse_a_broken_framework_with_status_1(tmp_path, person_file):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: [\n")
+    result = run("roles", "--framework", str(broken))
+    assert result.exit_code == 1
+    assert f"{broken}:" in result.stderr and "YAML syntax error" in result.stderr
+
+
+def test_the_app_refuses_to_start_on_a_broken_framework(tmp_path, monkeypatch):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\n")
+    monkeypatch.setenv("PLANNER_FRAMEWORK", str(broken))
+    with pytest.raises(NoAppException, match="the framework file has problems"):
+        _create_app()
