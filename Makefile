@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PLANNER := $(BIN)/planner
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-test assets database check-python bench clean
+
+run: install assets database
+	$(PLANNER) run --host $(HOST) --port $(PORT)
+
+test: install-test assets
+	$(PLANNER) check-framework
+	$(BIN)/python -m pytest --cov=planner --cov-branch --cov-report=term-missing:skip-covered
+	$(BIN)/python -m coverage report --include='planner/core/*' --fail-under=100
+
+bench: install
+	$(BIN)/python bench/core.py
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "planner needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: node_modules/.package-lock.json
+
+database: install
+	$(PLANNER) db upgrade
+
+clean:
+	rm -rf $(VENV) node_modules instance .coverage .pytest_cache .hypothesis
