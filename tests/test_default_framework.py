@@ -81,3 +81,19 @@ def test_every_required_level_is_raised_by_some_module(default):
     for role in default.roles:
         for competency_id, level in role.requires.items():
             assert default.best_module_level.get(competency_id, 0) >= level, (role.id, competency_id)
+
+
+def test_a_role_that_needs_a_competency_at_level_two_also_needs_its_prerequisites(default):
+    # Otherwise every plan for the role would add the prerequisite as a surprise need.
+    for role in default.roles:
+        for competency_id, level in role.requires.items():
+            if level < 2:
+                continue
+            for prerequisite in default.competency[competency_id].requires:
+                assert role.requires.get(prerequisite, 0) >= 2, (role.id, competency_id, prerequisite)
+
+
+def test_the_review_s_critical_areas_are_marked_critical(default):
+    critical = {c.id for c in default.competencies if c.critical}
+    # Rota safety, employment checks and pay at rotation: errors here harm doctors or patients.
+    assert {"ROT-01", "REC-01", "REC-02", "PAY-04"} <= critical
