@@ -25,6 +25,7 @@ The rules, in the order they apply:
 from __future__ import annotations
 
 import calendar
+import heapq
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -157,28 +158,40 @@ def find_needs(framework: Framework, levels: dict[str, int], requirements: dict[
 
 def _priority_order(framework: Framework, levels: dict[str, int], required: dict[str, int], gapped: list[str]) -> list[str]:
     position = framework.position
-
-    def urgency(c: str) -> tuple:
-        return (not framework.competency[c].critical, levels.get(c, 0) - required[c], position[c])
-
-    order = sorted(gapped, key=urgency)
-    if respects_prerequisites(framework, order):
-        return order  # the usual case, and what the topological sort below would give
-    gapped_set = set(gapped)
-    graph = nx.DiGraph()
-    graph.add_nodes_from(gapped)
-    graph.add_edges_from((a, c) for c in gapped for a in framework.ancestors[c] & gapped_set)
-    return list(nx.lexicographical_topological_sort(graph, key=urgency))
+    competency = framework.competency
+    order = sorted(gapped, key=lambda c: (not competency[c].critical, levels.get(c, 0) - required[c], position[c]))
+    in_order = set(order)
+    before = {c: waiting for c in order if (waiting := framework.ancestors[c] & in_order)}
+    # Prerequisites never loop (the framework check refuses cycles), so every need is placed.
+    return topological_order(order, before)
 
 
-def respects_prerequisites(framework: Framework, order: list[str]) -> bool:
-    """Whether every competency in ``order`` comes after all of its prerequisites that are in it."""
-    later = set(order)
-    for competency_id in order:
-        later.discard(competency_id)
-        if framework.ancestors[competency_id] & later:
-            return False
-    return True
+def topological_order(order: list, before: dict) -> list:
+    """``order`` changed as little as possible so that each item follows every item in ``before[item]``.
+
+    Each time, the earliest item of ``order`` whose predecessors are all placed comes next
+    (Kahn's algorithm on a heap of positions). Items caught in a cycle are left out, so a result
+    shorter than ``order`` means there is a cycle.
+    """
+    if not before:
+        return order
+    rank = {item: n for n, item in enumerate(order)}
+    waiting = {item: len(before.get(item, ())) for item in order}
+    unblocks: dict = {}
+    for item in order:
+        for earlier in before.get(item, ()):
+            unblocks.setdefault(earlier, []).append(item)
+    ready = [rank[item] for item in order if not waiting[item]]
+    heapq.heapify(ready)
+    placed = []
+    while ready:
+        item = order[heapq.heappop(ready)]
+        placed.append(item)
+        for later in unblocks.get(item, ()):
+            waiting[later] -= 1
+            if not waiting[later]:
+                heapq.heappush(ready, rank[later])
+    return placed
 
 
 def choose_modules(framework: Framework, needs: tuple[Need, ...]) -> tuple[Step, ...]:
@@ -194,60 +207,66 @@ def choose_modules(framework: Framework, needs: tuple[Need, ...]) -> tuple[Step,
     candidates = {ident: (framework.module[ident], frozenset(closes)) for ident, closes in closing.items()}
     open_gaps = set(gaps)
     chosen: list[str] = []
-    while open_gaps:
-        best = min(
-            (
-                (module.hours / len(closes & open_gaps), -len(closes & open_gaps), ident)
-                for ident, (module, closes) in candidates.items()
-                if closes & open_gaps
-            ),
-            default=None,
-        )
-        if best is None:
-            missing = ", ".join(f"{c} to level {gaps[c]}" for c in sorted(open_gaps))
-            raise PlanningError(f"no module in the framework raises {missing}")
-        chosen.append(best[2])
-        open_gaps -= candidates[best[2]][1]
+    # Lazy greedy: a module's key (hours per open gap it closes, then more gaps, then id) only
+    # grows as gaps close, so a popped key that is still current is the smallest of all.
+    heap = [(module.hours / len(closes), -len(closes), ident) for ident, (module, closes) in candidates.items()]
+    heapq.heapify(heap)
+    while open_gaps and heap:
+        _, stale_count, ident = heapq.heappop(heap)
+        module, closes = candidates[ident]
+        count = len(closes & open_gaps)
+        if count and count != -stale_count:
+            heapq.heappush(heap, (module.hours / count, -count, ident))
+        elif count:
+            chosen.append(ident)
+            open_gaps -= closes
+    if open_gaps:
+        missing = ", ".join(f"{c} to level {gaps[c]}" for c in sorted(open_gaps))
+        raise PlanningError(f"no module in the framework raises {missing}")
     # Drop modules the rest make redundant, trying the costliest first.
+    cover = {c: 0 for c in gaps}
+    for ident in chosen:
+        for c in candidates[ident][1]:
+            cover[c] += 1
     for ident in sorted(chosen, key=lambda i: (-candidates[i][0].hours, i)):
-        rest = set().union(*(candidates[i][1] for i in chosen if i != ident))
-        if candidates[ident][1] <= rest:
+        closes = candidates[ident][1]
+        if all(cover[c] > 1 for c in closes):
             chosen.remove(ident)
+            for c in closes:
+                cover[c] -= 1
     return _study_order(framework, needs, {i: candidates[i] for i in chosen})
 
 
 def _study_order(framework: Framework, needs: tuple[Need, ...], chosen: dict) -> tuple[Step, ...]:
     priority = {n.competency: n.priority for n in needs if n.gap}
-    urgency = {ident: (priority_of(closes, priority), ident) for ident, (_, closes) in chosen.items()}
-    closers = {c: [i for i, (_, closes) in chosen.items() if c in closes] for c in priority}
+    urgency = {ident: (min(priority[c] for c in closes), ident) for ident, (_, closes) in chosen.items()}
+    closers: dict[str, list[str]] = {}
+    for ident, (_, closes) in chosen.items():
+        for c in closes:
+            closers.setdefault(c, []).append(ident)
+    first_closer = {c: min(idents, key=urgency.get) for c, idents in closers.items()}
     # Every module that closes a gap comes after the module chosen to close each of its
     # prerequisites, so a dependant is never reached before what it builds on.
-    edges = {
-        (min(closers[a], key=urgency.get), i)
-        for c in closers
-        for a in framework.ancestors[c]
-        if a in closers
-        for i in closers[c]
-        if min(closers[a], key=urgency.get) != i
-    }
-    order = sorted(chosen, key=urgency.get)
-    place = {ident: i for i, ident in enumerate(order)}
-    if all(place[a] < place[b] for a, b in edges):
+    before: dict[str, set[str]] = {}
+    for c, idents in closers.items():
+        for prerequisite in framework.ancestors[c]:
+            earlier = first_closer.get(prerequisite)
+            for ident in idents:
+                if earlier is not None and earlier != ident:
+                    before.setdefault(ident, set()).add(earlier)
+    order = topological_order(sorted(chosen, key=urgency.get), before)
+    if len(order) == len(chosen):
         return tuple(Step((chosen[i][0],)) for i in order)  # the usual case: one module a step
+    # Some modules each close a prerequisite of another: each such knot is one step.
     graph = nx.DiGraph()
     graph.add_nodes_from(chosen)
-    graph.add_edges_from(edges)
+    graph.add_edges_from((earlier, ident) for ident, earliers in before.items() for earlier in earliers)
     blocks = nx.condensation(graph)
     steps = []
     for block in nx.lexicographical_topological_sort(blocks, key=lambda b: min(urgency[i] for i in blocks.nodes[b]["members"])):
         members = sorted(blocks.nodes[block]["members"], key=urgency.get)
         steps.append(Step(tuple(chosen[i][0] for i in members)))
     return tuple(steps)
-
-
-def priority_of(closes: frozenset[str], priority: dict[str, int]) -> int:
-    """The most urgent priority among the gaps a module closes."""
-    return min(priority[c] for c in closes)
 
 
 def raised_levels(levels: dict[str, int], modules: tuple[Module, ...]) -> dict[str, int]:
