@@ -5,15 +5,21 @@ A route's cost is its total time in months: the typical months in each role befo
 hours at the person's protected learning rate. Training is worked out step by step from the
 person's own levels: what the modules of an earlier step raise counts for the later steps.
 
-Routes are found by networkx's k-shortest simple paths on an estimate of each move's cost
-(months plus the hours of the cheapest module share for each gap, from the person's starting
-levels), taking three times as many candidates as asked for; each candidate is then costed
-exactly and the best ``k`` are returned, fastest first.
+Candidate routes are the fastest simple paths by an estimate of each move's cost (months plus
+the hours of the cheapest module share for each gap, from the person's starting levels), three
+times as many as asked for; each candidate is then costed exactly and the best ``k`` are
+returned, fastest first. The candidates come from a best-first search over partial routes, each
+ranked by its estimate so far plus the fastest possible rest of the way (one Dijkstra search
+backwards from the target over the roles the person can reach): that bound is never too high,
+so complete routes come out fastest first, and the search stays near the fast routes instead of
+exploring the whole graph.
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
+import math
 from dataclasses import dataclass
 
 import networkx as nx
@@ -24,6 +30,8 @@ from planner.core.tna import Need, Step, choose_modules, find_needs, raised_leve
 
 CANDIDATES_PER_ROUTE = 3
 MAX_MOVE_COMBINATIONS = 16
+MAX_PARTIAL_ROUTES = 100_000
+"""A bound on the search's work, so a pathological graph cannot stall a request."""
 CRITICAL_WEIGHT = 2
 
 
@@ -118,70 +126,132 @@ def find_pathways(framework: Framework, person: Person, target_role: str, k: int
     if source == target_role:
         raise PlanningError(f"you are already in the role {framework.role[source].title}; choose another target")
     graph = framework.move_graph
-    if target_role not in nx.descendants(graph, source):
+    reachable = nx.descendants(graph, source)
+    if target_role not in reachable:
         raise PlanningError(_unreachable_message(framework, source, target_role))
 
     require_learning_time(person.protected_hours_per_month)
     estimate = _move_estimator(framework, person)
+    weights: dict[tuple[str, str], float] = {}
 
-    def weight(u: str, v: str, data: dict) -> float:
-        return min(estimate(move) for move in data["moves"])
+    def weight(u: str, v: str) -> float:
+        if (u, v) not in weights:
+            weights[u, v] = min(estimate(move) for move in graph[u][v]["moves"])
+        return weights[u, v]
 
+    rest = _fastest_rest(graph, reachable | {source}, target_role, weight)
     routes = []
-    for nodes in itertools.islice(nx.shortest_simple_paths(graph, source, target_role, weight=weight), CANDIDATES_PER_ROUTE * k):
+    known: dict = {}
+    for nodes in _fastest_simple_paths(graph, source, target_role, weight, rest, CANDIDATES_PER_ROUTE * k):
         options = [graph[u][v]["moves"] for u, v in zip(nodes, nodes[1:])]
         for moves in itertools.islice(itertools.product(*options), MAX_MOVE_COMBINATIONS):
-            routes.append(cost_route(framework, person, moves))
+            routes.append(cost_route(framework, person, moves, known))
     routes.sort(key=lambda r: (r.total_months, len(r.steps), tuple((s.target, s.kind) for s in r.steps)))
     return tuple(routes[:k])
 
 
-def cost_route(framework: Framework, person: Person, moves: tuple[Move, ...]) -> Pathway:
-    """Cost a chain of moves exactly: each step's training from the levels held by then."""
-    levels = dict(person.levels)
+def _fastest_rest(graph: nx.DiGraph, allowed: set[str], target: str, weight) -> dict[str, float]:
+    """For each allowed role that leads to ``target``, the least estimated cost from it to there."""
+    rest = {target: 0.0}
+    done: set[str] = set()
+    queue = [(0.0, target)]
+    while queue:
+        cost, node = heapq.heappop(queue)
+        if node in done:
+            continue
+        done.add(node)
+        for before in graph.pred[node]:
+            if before in allowed and before not in done:
+                through = cost + weight(before, node)
+                if through < rest.get(before, math.inf):
+                    rest[before] = through
+                    heapq.heappush(queue, (through, before))
+    return rest
+
+
+def _fastest_simple_paths(graph: nx.DiGraph, source: str, target: str, weight, rest: dict[str, float], limit: int) -> list[tuple[str, ...]]:
+    """Up to ``limit`` simple paths from ``source`` to ``target``, least estimated cost first.
+
+    A best-first search over partial paths ranked by cost so far plus ``rest`` of the way; since
+    ``rest`` never overstates what a simple path still costs, each complete path taken from the
+    queue is the cheapest one not yet taken.
+    """
+    found: list[tuple[str, ...]] = []
+    queue = [(rest[source], 0.0, (source,))]
+    taken = 0
+    while queue and len(found) < limit and taken < MAX_PARTIAL_ROUTES:
+        _, cost, path = heapq.heappop(queue)
+        taken += 1
+        node = path[-1]
+        if node == target:
+            found.append(path)
+            continue
+        for following in graph[node]:
+            if following in rest and following not in path:
+                so_far = cost + weight(node, following)
+                heapq.heappush(queue, (so_far + rest[following], so_far, path + (following,)))
+    return found
+
+
+def cost_route(
+    framework: Framework, person: Person, moves: tuple[Move, ...], known: dict | None = None
+) -> Pathway:
+    """Cost a chain of moves exactly: each step's training from the levels held by then.
+
+    ``known`` keeps the steps of routes already costed, by the moves leading to them: candidate
+    routes share most of their moves, and a step depends only on the moves before it.
+    """
+    known = {} if known is None else known
+    levels = person.levels
     steps = []
-    already = person.months_in_role
+    prefix: tuple = ()
     for move in moves:
-        needs = find_needs(framework, levels, step_requirements(framework, move))
-        study = choose_modules(framework, needs)
-        levels = raised_levels(levels, tuple(m for step in study for m in step.modules))
-        band_from, band_to = framework.role[move.source].band, framework.role[move.target].band
-        steps.append(
-            PathwayStep(
-                source=move.source,
-                target=move.target,
-                kind=move.kind,
-                months=max(move.months - already, 0),
-                band_from=band_from,
-                band_to=band_to,
-                band_change=framework.band_rank[band_to] - framework.band_rank[band_from],
-                needs=tuple(n for n in needs if n.gap),
-                study=study,
-                hours=sum(step.hours for step in study),
-            )
-        )
-        already = 0
+        prefix += ((move.source, move.target, move.kind),)
+        if prefix not in known:
+            already = person.months_in_role if len(prefix) == 1 else 0
+            known[prefix] = _cost_step(framework, move, levels, already)
+        step, levels = known[prefix]
+        steps.append(step)
     hours = sum(step.hours for step in steps)
     months = sum(step.months for step in steps)
     return Pathway(tuple(steps), hours, months, months + hours / person.protected_hours_per_month)
 
 
+def _cost_step(framework: Framework, move: Move, levels: dict[str, int], already: int) -> tuple[PathwayStep, dict[str, int]]:
+    """One move's step from ``levels``, and the levels held once its training is done."""
+    needs = find_needs(framework, levels, step_requirements(framework, move))
+    study = choose_modules(framework, needs)
+    band_from, band_to = framework.role[move.source].band, framework.role[move.target].band
+    step = PathwayStep(
+        source=move.source,
+        target=move.target,
+        kind=move.kind,
+        months=max(move.months - already, 0),
+        band_from=band_from,
+        band_to=band_to,
+        band_change=framework.band_rank[band_to] - framework.band_rank[band_from],
+        needs=tuple(n for n in needs if n.gap),
+        study=study,
+        hours=sum(step.hours for step in study),
+    )
+    return step, raised_levels(levels, tuple(m for step in study for m in step.modules))
+
+
 def _move_estimator(framework: Framework, person: Person):
-    """A quick cost for one move, in months, used only to choose candidate routes."""
+    """A quick cost for one move, in months, used only to choose candidate routes.
+
+    ``find_pathways`` keeps each edge's cost, so each move is estimated at most once a search.
+    """
     cheapest = _cheapest_share(framework)
-    cache: dict[tuple[str, str, str], float] = {}
 
     def estimate(move: Move) -> float:
-        key = (move.source, move.target, move.kind)
-        if key not in cache:
-            hours = sum(
-                cheapest.get((c, level), 0.0)
-                for c, level in step_requirements(framework, move).items()
-                if person.levels.get(c, 0) < level
-            )
-            months = max(move.months - person.months_in_role, 0) if move.source == person.role else move.months
-            cache[key] = months + hours / person.protected_hours_per_month
-        return cache[key]
+        hours = sum(
+            cheapest.get((c, level), 0.0)
+            for c, level in step_requirements(framework, move).items()
+            if person.levels.get(c, 0) < level
+        )
+        months = max(move.months - person.months_in_role, 0) if move.source == person.role else move.months
+        return months + hours / person.protected_hours_per_month
 
     return estimate
 

@@ -4,7 +4,7 @@ import pytest
 
 from planner.core.errors import PlanningError
 from planner.core.framework import Move, Role
-from planner.core.pathways import find_pathways, next_roles, readiness
+from planner.core.pathways import cost_route, find_pathways, next_roles, readiness
 from tests.core.mini import mini_framework, person
 
 
@@ -128,3 +128,27 @@ def test_parallel_moves_beyond_the_combination_cap_are_not_costed(monkeypatch):
     monkeypatch.setattr(pathways, "MAX_MOVE_COMBINATIONS", 1)
     routes = find_pathways(mini_framework(), person(), "r3")
     assert len(routes) == 2
+
+
+def test_the_route_search_is_bounded(monkeypatch):
+    import planner.core.pathways as pathways
+
+    # Three partial routes taken: r1, r1->r2, then r1->r2->r3 (the fastest); the search stops
+    # there, so the slower cross-over straight to r3 is never reached.
+    assert len(find_pathways(mini_framework(), person(), "r3")) == 3
+    monkeypatch.setattr(pathways, "MAX_PARTIAL_ROUTES", 3)
+    routes = find_pathways(mini_framework(), person(), "r3")
+    assert {tuple(s.target for s in r.steps) for r in routes} == {("r2", "r3")}
+
+
+def test_costing_routes_that_share_moves_reuses_the_shared_steps():
+    framework = mini_framework()
+    promotion, acting_up = (m for m in framework.moves if m.source == "r1" and m.target == "r2")
+    onward = next(m for m in framework.moves if m.source == "r2")
+    known: dict = {}
+    first = cost_route(framework, person(), (promotion, onward), known)
+    second = cost_route(framework, person(), (promotion,), known)
+    third = cost_route(framework, person(), (acting_up, onward), known)
+    assert second.steps[0] is first.steps[0]
+    assert third.steps[1] == first.steps[1] and len(known) == 4
+    assert cost_route(framework, person(), (promotion, onward)) == first

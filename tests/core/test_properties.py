@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
+import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.core.errors import PlanningError
 from planner.core.framework import Competency, Framework, Module, Move, Person, Role
-from planner.core.pathways import find_pathways
+from planner.core.pathways import _fastest_rest, _fastest_simple_paths, find_pathways
 from planner.core.plan import assemble_plan
 from planner.core.tna import analyse_needs, find_needs, raised_levels
 from tests.core.mini import level_scale, mini_framework
@@ -156,3 +158,25 @@ def test_every_pathway_step_is_a_real_move_chaining_from_the_role_to_the_target(
         for step in route.steps:
             assert any(m.source == step.source and m.target == step.target and m.kind == step.kind for m in moves)
     assert [r.total_months for r in routes] == sorted(r.total_months for r in routes)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases())
+def test_the_route_search_finds_paths_as_fast_as_networkx_s_k_shortest(case):
+    framework, person, target = case
+    graph, source = framework.move_graph, person.role
+    reachable = nx.descendants(graph, source)
+    if target == source or target not in reachable:
+        return
+
+    def weight(u, v):
+        return min(move.months for move in graph[u][v]["moves"])
+
+    def cost(path):
+        return sum(weight(u, v) for u, v in zip(path, path[1:]))
+
+    rest = _fastest_rest(graph, reachable | {source}, target, weight)
+    ours = _fastest_simple_paths(graph, source, target, weight, rest, 6)
+    theirs = itertools.islice(nx.shortest_simple_paths(graph, source, target, weight=lambda u, v, _: weight(u, v)), 6)
+    assert [cost(p) for p in ours] == [cost(p) for p in theirs]
+    assert all(len(set(p)) == len(p) and p[0] == source and p[-1] == target for p in ours)
