@@ -138,21 +138,18 @@ def find_needs(framework: Framework, levels: dict[str, int], requirements: dict[
                 waiting.append(prerequisite)
 
     gapped = [c for c, level in required.items() if levels.get(c, 0) < level]
-    order = _priority_order(framework, levels, required, gapped)
-    rank = {c: i for i, c in enumerate(order, 1)}
+    competency = framework.competency
+    why = {c: tuple(sorted(set(dependants))) for c, dependants in prerequisite_for.items()}
     needs = [
-        Need(
-            competency=c,
-            current=levels.get(c, 0),
-            required=level,
-            gap=max(level - levels.get(c, 0), 0),
-            critical=framework.competency[c].critical,
-            priority=rank.get(c, 0),
-            prerequisite_for=tuple(sorted(set(prerequisite_for.get(c, ())))),
-        )
-        for c, level in required.items()
+        Need(c, levels.get(c, 0), required[c], required[c] - levels.get(c, 0), competency[c].critical, priority, why.get(c, ()))
+        for priority, c in enumerate(_priority_order(framework, levels, required, gapped), 1)
     ]
-    needs.sort(key=lambda n: (n.priority == 0, n.priority, n.competency))
+    # A need already met is never a prerequisite waiting to be raised (those are below level 2).
+    needs += [
+        Need(c, levels.get(c, 0), level, 0, competency[c].critical, 0)
+        for c, level in sorted(required.items())
+        if levels.get(c, 0) >= level
+    ]
     return tuple(needs)
 
 
