@@ -165,6 +165,13 @@ class Framework:
         return build_move_graph(self)
 
     @cached_property
+    def training_shares(self) -> dict[tuple[str, str, str], tuple[tuple[str, int, float], ...]]:
+        """For each move, the levels it asks for with an estimate of their hours (worked out once)."""
+        from planner.core.pathways import training_shares
+
+        return training_shares(self)
+
+    @cached_property
     def ancestors(self) -> dict[str, frozenset[str]]:
         """Each competency's direct and indirect prerequisites (worked out once)."""
         from planner.core.graph import prerequisite_ancestors

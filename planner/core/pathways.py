@@ -242,30 +242,36 @@ def _move_estimator(framework: Framework, person: Person):
 
     ``find_pathways`` keeps each edge's cost, so each move is estimated at most once a search.
     """
-    cheapest = _cheapest_share(framework)
+    held = person.levels
 
     def estimate(move: Move) -> float:
-        hours = sum(
-            cheapest.get((c, level), 0.0)
-            for c, level in step_requirements(framework, move).items()
-            if person.levels.get(c, 0) < level
-        )
+        shares = framework.training_shares[move.source, move.target, move.kind]
+        hours = sum(share for competency_id, level, share in shares if held.get(competency_id, 0) < level)
         months = max(move.months - person.months_in_role, 0) if move.source == person.role else move.months
         return months + hours / person.protected_hours_per_month
 
     return estimate
 
 
-def _cheapest_share(framework: Framework) -> dict[tuple[str, int], float]:
-    """For each competency and level, the fewest module hours per competency that reach it."""
-    share: dict[tuple[str, int], float] = {}
+def training_shares(framework: Framework) -> dict[tuple[str, str, str], tuple[tuple[str, int, float], ...]]:
+    """For each move, by (from, to, kind): every level it asks for, with a cheap estimate of its hours.
+
+    The estimate for a level is the fewest module hours per competency raised among the modules
+    that reach it; route search adds these up for the levels a person lacks.
+    """
+    cheapest: dict[tuple[str, int], float] = {}
     for module in framework.modules:
         per_competency = module.hours / len(module.raises)
         for competency_id, top in module.raises.items():
             for level in range(1, top + 1):
                 key = (competency_id, level)
-                share[key] = min(share.get(key, per_competency), per_competency)
-    return share
+                cheapest[key] = min(cheapest.get(key, per_competency), per_competency)
+    return {
+        (move.source, move.target, move.kind): tuple(
+            (c, level, cheapest.get((c, level), 0.0)) for c, level in step_requirements(framework, move).items()
+        )
+        for move in framework.moves
+    }
 
 
 def _unreachable_message(framework: Framework, source: str, target: str) -> str:
