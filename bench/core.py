@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    python bench/core.py                  # the full run (about 2-2.5 minutes on 2 cores)
-    python bench/core.py --quick          # 1,000 people and fewer route queries (under a minute)
+    python bench/core.py                  # the full run (about a minute on 2 cores)
+    python bench/core.py --quick          # 1,000 people and fewer route queries (about 15 seconds)
     python bench/core.py --framework tests/frameworks/small.yaml
     python bench/core.py --profile        # also print cProfile hot spots of both core functions
 
@@ -37,7 +37,8 @@ What it measures
    Floor: ``networkx.shortest_simple_paths`` on the same ``move_graph`` with a plain weight (the
    fewest months of the moves on each edge), taking the first 5 paths. ``find_pathways`` also
    checks reachability (``nx.descendants``), takes 3x as many candidate paths on a per-person cost
-   estimate, and costs every candidate exactly with the training for each step.
+   estimate (its own best-first search, not networkx's), and costs every candidate exactly with
+   the training for each step.
    The cached graphs and lookups are built before timing, so both sides measure per-query work;
    each pair is timed on both sides back to back so machine noise hits both alike.
    Goal: p95 <= 200 ms at 5,000 roles.
@@ -367,7 +368,7 @@ def _check_synthetic(framework: Framework) -> None:
 def warm(framework: Framework) -> None:
     """Build every cached property outside the timed region."""
     for name in ("competency", "position", "role", "band", "band_rank", "module", "domain",
-                 "move_graph", "ancestors", "raised_by", "best_module_level"):
+                 "move_graph", "ancestors", "raised_by", "best_module_level", "training_shares"):
         getattr(framework, name)
 
 
