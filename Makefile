@@ -12,14 +12,15 @@ run: install assets database
 	$(PLANNER) run --host $(HOST) --port $(PORT)
 
 # The suite runs on SQLite with coverage; then, when PLANNER_TEST_DATABASE_URL names a
-# PostgreSQL database (CI sets it), the whole suite runs again there.
+# PostgreSQL database (CI sets it), the suite runs again there (less the browser tests, which
+# look at pages, not at the database).
 test: install-test assets
 	$(PLANNER) check-framework
 	env -u PLANNER_TEST_DATABASE_URL $(BIN)/python -m pytest --cov=planner --cov-branch --cov-report=term-missing:skip-covered
 	$(BIN)/python -m coverage report --include='planner/core/*' --fail-under=100
 	@if [ -n "$$PLANNER_TEST_DATABASE_URL" ]; then \
 	  echo "Running the suite again on PostgreSQL ($$PLANNER_TEST_DATABASE_URL)"; \
-	  $(BIN)/python -m pytest -q -p no:cacheprovider; \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/browser; \
 	else \
 	  echo "PostgreSQL run skipped: set PLANNER_TEST_DATABASE_URL=postgresql+psycopg://USER@HOST:5432/DB to include it."; \
 	fi
