@@ -254,16 +254,18 @@ def _study_order(framework: Framework, needs: tuple[Need, ...], chosen: dict) ->
     order = topological_order(sorted(chosen, key=urgency.get), before)
     if len(order) == len(chosen):
         return tuple(Step((chosen[i][0],)) for i in order)  # the usual case: one module a step
-    # Some modules each close a prerequisite of another: each such knot is one step.
+    # Some modules each close a prerequisite of another: each such knot is one step, studied
+    # together, and the knots follow the same rule as single modules.
     graph = nx.DiGraph()
     graph.add_nodes_from(chosen)
     graph.add_edges_from((earlier, ident) for ident, earliers in before.items() for earlier in earliers)
-    blocks = nx.condensation(graph)
-    steps = []
-    for block in nx.lexicographical_topological_sort(blocks, key=lambda b: min(urgency[i] for i in blocks.nodes[b]["members"])):
-        members = sorted(blocks.nodes[block]["members"], key=urgency.get)
-        steps.append(Step(tuple(chosen[i][0] for i in members)))
-    return tuple(steps)
+    knots = sorted((sorted(knot, key=urgency.get) for knot in nx.strongly_connected_components(graph)), key=lambda k: urgency[k[0]])
+    knot_of = {ident: n for n, knot in enumerate(knots) for ident in knot}
+    knot_before = {
+        n: {knot_of[earlier] for ident in knot for earlier in before.get(ident, ())} - {n} for n, knot in enumerate(knots)
+    }
+    order = topological_order(list(range(len(knots))), knot_before)
+    return tuple(Step(tuple(chosen[i][0] for i in knots[n])) for n in order)
 
 
 def raised_levels(levels: dict[str, int], modules: tuple[Module, ...]) -> dict[str, int]:
