@@ -157,3 +157,50 @@ def test_the_app_refuses_to_start_on_a_broken_framework(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANNER_FRAMEWORK", str(broken))
     with pytest.raises(NoAppException, match="the framework file has problems"):
         _create_app()
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        pytest.param("name: Kim\nrole: [\n", "YAML syntax error", id="bad-yaml"),
+        pytest.param("name: Kim\nrole: astronaut\n", "unknown role 'astronaut'", id="unknown-role"),
+        pytest.param("name: Kim\nrole: rota_coordinator\nlevels: {ROT-99: 2}\n", "unknown competency 'ROT-99' in levels", id="unknown-competency"),
+        pytest.param("name: Kim\nrole: rota_coordinator\nlevels: {ROT-01: 7}\n", "ROT-01 is 7, outside the scale (0 to 4)", id="level-off-the-scale"),
+        pytest.param("name: Kim\nrole: rota_coordinator\nhours: 4\n", "unknown key 'hours'", id="unknown-key"),
+    ],
+)
+def test_a_bad_person_file_names_the_key_to_fix_and_exits_2(tmp_path, text, message):
+    path = tmp_path / "kim.yaml"
+    path.write_text(text)
+    result = run("analyse", "--person", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:" in result.stderr and message in result.stderr
+    assert result.stdout == ""
+
+
+def test_analyse_json_towards_an_unreachable_role_keeps_stdout_json_and_explains_on_stderr(tmp_path):
+    path = tmp_path / "lead.yaml"
+    path.write_text("name: Kim\nrole: system_medical_workforce_lead\n")
+    result = run("analyse", "--person", str(path), "--target", "medical_staffing_administrator", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["pathways"] == []
+    assert "closest role you can reach" in result.stderr
+
+
+def test_analyse_for_someone_who_meets_every_requirement_recommends_no_training(tmp_path, framework):
+    levels = ", ".join(f"{c}: {level}" for c, level in framework.role["rota_coordinator"].requires.items())
+    path = tmp_path / "done.yaml"
+    path.write_text(f"name: Kim\nrole: rota_coordinator\nlevels: {{{levels}}}\n")
+    result = run("analyse", "--person", str(path))
+    assert result.exit_code == 0
+    assert "Every requirement is met." in result.output and "Recommended training" not in result.output
+
+
+def test_the_console_script_runs_the_command_group(monkeypatch, capsys):
+    from planner.cli import main
+
+    monkeypatch.setattr("sys.argv", ["planner", "roles"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 0
+    assert "rota_coordinator" in capsys.readouterr().out
