@@ -134,7 +134,10 @@ def analyse_command(person_path: str, target: str | None, framework_path: str, o
     if target is not None:
         _role(framework, target, "--target")
     today = today.date() if today else date.today()
-    analysis = analyse_needs(framework, person, target, today=today)
+    try:
+        analysis = analyse_needs(framework, person, target, today=today)
+    except PlanningError as error:
+        _fail([f"Error: {error}"], 1)
     routes: tuple[Pathway, ...] = ()
     note = None
     if target is not None and target != person.role:
@@ -252,7 +255,9 @@ def pathways_command(source: str, target: str, person_path: str | None, count: i
     person = Person(name="", role=source)
     if person_path:
         loaded = _person(person_path, framework)
-        person = Person(loaded.name, source, loaded.levels, loaded.protected_hours_per_month)
+        # Months already in the role shorten the first move only when the file's role is --from.
+        months = loaded.months_in_role if loaded.role == source else 0
+        person = Person(loaded.name, source, loaded.levels, loaded.protected_hours_per_month, months)
     try:
         routes = find_pathways(framework, person, target, k=count)
     except PlanningError as error:

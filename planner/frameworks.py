@@ -35,6 +35,8 @@ from planner.core.framework import (
 )
 
 MAX_BYTES = 1_000_000
+MAX_SCALE_LEVEL = 10
+NESTED_TOO_DEEPLY = "lists or mappings are nested too deeply; a few levels are all a file needs"
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -46,7 +48,7 @@ class _Strict(BaseModel):
 
 
 class ScaleIn(_Strict):
-    level: Count
+    level: Annotated[int, Field(ge=0, le=MAX_SCALE_LEVEL)]
     label: Text
     descriptor: Text
 
@@ -156,8 +158,9 @@ class Problem:
 class _Report:
     """Collects problems and the places in the file that each value came from."""
 
-    def __init__(self, filename: str, located: bool = True):
+    def __init__(self, filename: str, what: str = "framework file", located: bool = True):
         self.filename = filename
+        self.what = what
         self.located = located
         self.problems: list[Problem] = []
         self.value_marks: dict[tuple, yaml.Mark] = {}
@@ -234,8 +237,8 @@ def check_framework(path: str | os.PathLike) -> tuple[Framework | None, list[str
     report = _Report(filename)
     text = _read(filename, report)
     data = _parse(text, report) if text is not None else None
-    if data is None:
-        return None, report.formatted()
+    if data is None and report.problems:
+        return None, report.formatted()  # unreadable; a document of just `~` goes on to the shape check
     sections = _validate_shape(data, report)
     if sections is None:
         return None, report.formatted()
@@ -246,14 +249,16 @@ def check_framework(path: str | os.PathLike) -> tuple[Framework | None, list[str
 
 def _read(filename: str, report: _Report, allow_tabs: bool = False) -> str | None:
     try:
-        size = os.path.getsize(filename)
-        if size > MAX_BYTES:
-            report.add(None, f"the file is {size:,} bytes; a framework file may be at most {MAX_BYTES:,} bytes")
-            return None
         with open(filename, "rb") as handle:
-            raw = handle.read()
+            # Never read more than one byte past the limit: the file may be a device or a pipe.
+            raw = handle.read(MAX_BYTES + 1)
+            size = os.fstat(handle.fileno()).st_size
     except OSError as error:
-        report.add(None, f"cannot read the framework file: {error.strerror}")
+        report.add(None, f"cannot read the {report.what}: {error.strerror}")
+        return None
+    if len(raw) > MAX_BYTES:
+        told = f"{size:,} bytes" if size > MAX_BYTES else f"over {MAX_BYTES:,} bytes"
+        report.add(None, f"the file is {told}; a {report.what} may be at most {MAX_BYTES:,} bytes")
         return None
     try:
         text = raw.decode("utf-8")
@@ -291,6 +296,9 @@ def _parse(text: str, report: _Report, model: type[BaseModel] = TopIn) -> Any:
     except yaml.YAMLError as error:
         report.add(None, f"YAML error: {error}")
         return None
+    except RecursionError:
+        report.add(None, NESTED_TOO_DEEPLY)
+        return None
     finally:
         if loader is not None:
             loader.dispose()
@@ -298,7 +306,11 @@ def _parse(text: str, report: _Report, model: type[BaseModel] = TopIn) -> Any:
         keys = ", ".join(model.model_fields)
         report.add(None, f"the file is empty; it should be a mapping with keys {keys}")
         return None
-    return _build(node, (), loader, report)
+    try:
+        return _build(node, (), loader, report)
+    except RecursionError:
+        report.add(None, NESTED_TOO_DEEPLY)
+        return None
 
 
 def _build(node: yaml.Node, path: tuple, loader: _Loader, report: _Report) -> Any:
@@ -596,7 +608,7 @@ def _check_coverage(sections: dict, competencies: dict, report: _Report, top: in
 class PersonIn(_Strict):
     name: Text
     role: str
-    protected_hours_per_month: Annotated[float, Field(gt=0, le=200)] = 4.0
+    protected_hours_per_month: Annotated[float, Field(ge=0.5, le=200)] = 4.0
     months_in_role: Annotated[int, Field(ge=0, le=600)] = 0
     levels: dict[str, int] = {}
 
@@ -609,13 +621,13 @@ def load_person(path: str | os.PathLike, framework: Framework) -> Person:
     """
     filename = os.fspath(path)
     is_json = filename.lower().endswith(".json")
-    report = _Report(filename, located=not is_json)
+    report = _Report(filename, "person file", located=not is_json)
     text = _read(filename, report, allow_tabs=is_json)
     data = None
     if text is not None:
         data = _parse_json(text, report) if is_json else _parse(text, report, PersonIn)
     person = None
-    if data is not None:
+    if data is not None or not report.problems:
         try:
             person = PersonIn.model_validate(data)
         except ValidationError as error:
@@ -652,6 +664,9 @@ def _parse_json(text: str, report: _Report) -> Any:
         return json.loads(text, object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as error:
         report.add(None, f"JSON syntax error at line {error.lineno}, column {error.colno}: {error.msg}")
+        return None
+    except RecursionError:
+        report.add(None, NESTED_TOO_DEEPLY)
         return None
 
 

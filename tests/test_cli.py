@@ -204,3 +204,20 @@ def test_the_console_script_runs_the_command_group(monkeypatch, capsys):
         main()
     assert stopped.value.code == 0
     assert "rota_coordinator" in capsys.readouterr().out
+
+
+def test_pathways_with_a_person_counts_their_months_in_the_starting_role(tmp_path):
+    def first_wait(months):
+        path = tmp_path / f"kim{months}.yaml"
+        path.write_text(f"name: Kim\nrole: rota_coordinator\nmonths_in_role: {months}\n")
+        result = run("pathways", "--from", "rota_coordinator", "--to", "senior_rota_coordinator", "--person", str(path), "-k", "1")
+        assert result.exit_code == 0, result.stderr
+        return result.output.split("after about ")[1].split(" months")[0]
+
+    assert int(first_wait(0)) > int(first_wait(60)) == 0
+
+
+def test_analyse_a_plan_that_would_run_past_the_calendar_exits_1_with_a_message(person_file):
+    result = run("analyse", "--person", person_file, "--today", "9999-12-01")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: a plan starting in December 9999 would run past the year 9999")

@@ -333,6 +333,11 @@ PERSON_CASES = [
     person_case("json-duplicate-key", ".json", edited({'"role": "rota",': '"role": "rota", "role": "lead",'}, PERSON_JSON),
                 " duplicate key 'role'; keep one"),
     person_case("json-unknown-competency", ".json", edited({'"ROT-01"': '"ROT-99"'}, PERSON_JSON), " unknown competency 'ROT-99' in levels"),
+    person_case("null-yaml", ".yaml", "~\n", "1:1: this value must be a mapping of key: value pairs; got nothing"),
+    person_case("null-json", ".json", "null", " this value must be a mapping of key: value pairs; got nothing"),
+    person_case("deeply-nested-json", ".json", "[" * 100_000, " lists or mappings are nested too deeply; a few levels are all a file needs"),
+    person_case("too-little-protected-time", ".yaml", edited({"per_month: 4": "per_month: 0.1"}, PERSON),
+                "3:28: 'protected_hours_per_month': input should be greater than or equal to 0.5"),
     person_case("json-hours-as-text", ".json", edited({'"role": "rota",': '"role": "rota", "protected_hours_per_month": "4",'}, PERSON_JSON),
                 " 'protected_hours_per_month' must be a number; got text '4'"),
 ]
@@ -359,3 +364,31 @@ def test_a_malformed_person_file_names_what_to_fix(tmp_path, small_framework, su
         load_person(path, small_framework)
     assert raised.value.problems == tuple(f"{path}:{problem}" for problem in problems)
 
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        pytest.param("~\n", "1:1: this value must be a mapping of key: value pairs; got nothing", id="null-document"),
+        pytest.param("version: " + "[" * 5000 + "\n", "1:1: lists or mappings are nested too deeply; a few levels are all a file needs", id="deep-nesting"),
+    ],
+)
+def test_a_file_with_no_usable_document_is_refused_with_a_message(tmp_path, text, problem):
+    path = tmp_path / "odd.yaml"
+    path.write_text(text)
+    result = run_check(path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{path}:{problem}" in result.stderr
+
+
+def test_a_huge_scale_level_is_refused_without_building_the_gap_list(tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_text(edited({"{level: 4, label: Expert": "{level: 30000000, label: Expert"}))
+    framework, problems = check_framework(path)
+    assert framework is None
+    assert any("'level': input should be less than or equal to 10" in p for p in problems)
+
+
+def test_reading_stops_one_byte_past_the_limit_even_on_an_endless_file():
+    framework, problems = check_framework("/dev/zero")
+    assert problems == ["/dev/zero:1:1: the file is over 1,000,000 bytes; a framework file may be at most 1,000,000 bytes"]

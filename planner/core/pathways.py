@@ -123,6 +123,8 @@ def find_pathways(framework: Framework, person: Person, target_role: str, k: int
     source = person.role
     role_requirements(framework, source)
     role_requirements(framework, target_role)
+    if k < 1:
+        raise PlanningError(f"ask for at least one route (k was {k})")
     if source == target_role:
         raise PlanningError(f"you are already in the role {framework.role[source].title}; choose another target")
     graph = framework.move_graph
@@ -146,6 +148,8 @@ def find_pathways(framework: Framework, person: Person, target_role: str, k: int
         options = [graph[u][v]["moves"] for u, v in zip(nodes, nodes[1:])]
         for moves in itertools.islice(itertools.product(*options), MAX_MOVE_COMBINATIONS):
             routes.append(cost_route(framework, person, moves, known))
+    if not routes:
+        raise PlanningError(f"no route to {framework.role[target_role].title} was found within the search's limit")
     routes.sort(key=lambda r: (r.total_months, len(r.steps), tuple((s.target, s.kind) for s in r.steps)))
     return tuple(routes[:k])
 

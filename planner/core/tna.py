@@ -159,8 +159,11 @@ def _priority_order(framework: Framework, levels: dict[str, int], required: dict
     order = sorted(gapped, key=lambda c: (not competency[c].critical, levels.get(c, 0) - required[c], position[c]))
     in_order = set(order)
     before = {c: waiting for c in order if (waiting := framework.ancestors[c] & in_order)}
-    # Prerequisites never loop (the framework check refuses cycles), so every need is placed.
-    return topological_order(order, before)
+    placed = topological_order(order, before)
+    if len(placed) < len(order):  # the framework check refuses such files; a hand-built one may not
+        looped = ", ".join(c for c in order if c not in placed)
+        raise PlanningError(f"the prerequisites of {looped} go round in a loop, so none can come first")
+    return placed
 
 
 def topological_order(order: list, before: dict) -> list:
@@ -294,4 +297,6 @@ def add_months(day: date, months: int) -> date:
     """The same day ``months`` later, moved back to the month's last day where it has no such day."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not date.min.year <= year <= date.max.year:
+        raise PlanningError(f"a plan starting in {day:%B %Y} would run past the year {date.max.year}")
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

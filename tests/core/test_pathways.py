@@ -152,3 +152,16 @@ def test_costing_routes_that_share_moves_reuses_the_shared_steps():
     assert second.steps[0] is first.steps[0]
     assert third.steps[1] == first.steps[1] and len(known) == 4
     assert cost_route(framework, person(), (promotion, onward)) == first
+
+
+def test_asking_for_no_routes_is_a_planning_error():
+    with pytest.raises(PlanningError, match="at least one route"):
+        find_pathways(mini_framework(), person(), "r3", k=0)
+
+
+def test_a_search_that_finds_nothing_within_its_limit_says_so(monkeypatch):
+    import planner.core.pathways as pathways
+
+    monkeypatch.setattr(pathways, "MAX_PARTIAL_ROUTES", 1)  # only the starting role is taken
+    with pytest.raises(PlanningError, match="no route to Lead was found within the search's limit"):
+        find_pathways(mini_framework(), person(), "r3")

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from planner.core.errors import PlanningError
-from planner.core.framework import Module, Role
+from planner.core.framework import Competency, Module, Role
 from planner.core.tna import add_months, analyse_needs, choose_modules, find_needs, months_of_study, raised_levels
 from tests.core.mini import crossed_framework, mini_framework, person
 
@@ -163,3 +163,25 @@ def test_add_months_keeps_the_day_or_the_month_end(day, months, expected):
 def test_raised_levels_keep_the_highest():
     modules = mini_framework().modules
     assert raised_levels({"A": 3}, (modules[0], modules[1])) == {"A": 3, "B": 3}
+
+
+def test_prerequisites_in_a_loop_are_a_planning_error_not_a_silent_omission():
+    # The framework check refuses such a file; a framework built by hand is checked here too.
+    framework = mini_framework(
+        competencies=(
+            Competency("A", "a", "", "D", True, requires=("B",)),
+            Competency("B", "b", "", "D", True, requires=("A",)),
+        ),
+        roles=(Role("x", "X", "3", "F", "", {"A": 2, "B": 2}),),
+        moves=(),
+        modules=(Module("M", "m", "m", 1, "p", "E", {"A": 2, "B": 2}),),
+    )
+    with pytest.raises(PlanningError, match="the prerequisites of A, B go round in a loop"):
+        find_needs(framework, {}, framework.role["x"].requires)
+
+
+def test_a_plan_past_the_year_9999_is_a_planning_error():
+    with pytest.raises(PlanningError, match="would run past the year 9999"):
+        add_months(date(9999, 6, 1), 12)
+    with pytest.raises(PlanningError, match="past the year 9999"):
+        analyse_needs(mini_framework(), person(hours=0.5), "r3", today=date(9999, 12, 1))
