@@ -179,6 +179,7 @@ def analysis_json(analysis: NeedsAnalysis, routes: tuple[Pathway, ...]) -> dict:
                 "steps": [{"from": s.source, "to": s.target, "kind": s.kind} for s in route.steps],
                 "training_hours": _number(route.training_hours),
                 "months": route.months,
+                "total_months": _number(route.total_months),
             }
             for route in routes
         ],
@@ -211,7 +212,7 @@ def analysis_text(framework: Framework, analysis: NeedsAnalysis, routes: tuple[P
     met = len(analysis.needs) - len(gaps)
     lines.append(f"  {met} requirement(s) already met." if gaps else "  Every requirement is met.")
     if analysis.modules:
-        lines.append("Recommended training (fewest total hours, in study order):")
+        lines.append("Recommended training for these needs, from your current levels (in study order):")
         for module in analysis.modules:
             raises = ", ".join(f"{c} to {level}" for c, level in module.raises.items())
             lines.append(f"  {module.id} {module.title}: {module.hours:g} h; raises {raises}")

@@ -469,6 +469,14 @@ def _check_meaning(data: dict, sections: dict[str, list], report: _Report) -> Fr
     for index, competency in sections["competencies"]:
         if competency.domain not in domains and competency.domain not in rejected["domains"]:
             report.at(("competencies", index, "domain"), f"unknown domain '{competency.domain}' for competency {competency.id}")
+        elif competency.domain in domains:
+            kind = domains[competency.domain][1].kind
+            if kind != "mixed" and competency.specialist != (kind == "specialist"):
+                report.at(
+                    ("competencies", index, "specialist"),
+                    f"competency {competency.id} is {'specialist' if competency.specialist else 'general'} but its "
+                    f"domain {competency.domain} is {kind}; change one, or make the domain mixed",
+                )
         for position, required in enumerate(competency.requires):
             if required not in competencies:
                 if required not in rejected["competencies"]:

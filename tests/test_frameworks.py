@@ -163,6 +163,8 @@ CASES = [
     case("move-to-itself", {"{from: admin, to: rota,": "{from: admin, to: admin,"}, (55, 23, "a move cannot lead from role admin to itself")),
     case("duplicate-move", {"gates: {HRF-01: 3}}\n": "gates: {HRF-01: 3}}\n  - {from: rota, to: lead, kind: promotion, months: 24}\n"},
          (57, 5, "duplicate promotion move from rota to lead (first on line 56)")),
+    case("general-competency-in-a-specialist-domain", {"    domain: HRF\n    specialist: false": "    domain: ROT\n    specialist: false"},
+         (34, 17, "competency HRF-01 is general but its domain ROT is specialist; change one, or make the domain mixed")),
     # Values outside a fixed list
     case("bad-move-kind", {"kind: promotion, months: 12": "kind: promoted, months: 12"},
          (55, 35, "'kind' must be one of 'promotion', 'lateral', 'secondment', 'acting_up' or 'cross_over'; got 'promoted'")),

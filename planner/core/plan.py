@@ -1,7 +1,7 @@
 """A person's development plan: where they are, where they are going, and the training month by month.
 
-``assemble_plan`` is the one entry point: the web pages, the PDF and the command line all
-show what it returns.
+``assemble_plan`` is the one entry point for a person's plan: the plan pages and printed plans
+show what it returns. (``planner analyse`` shows a needs analysis and routes, not a plan.)
 """
 
 from __future__ import annotations

@@ -9,12 +9,13 @@ The rules, in the order they apply:
 2. **Priority.** Needs with a gap come first, numbered from 1: critical competencies first, then
    larger gaps, then the framework's order — except that a prerequisite always comes before every
    competency that depends on it, directly or not. Needs already met have priority 0.
-3. **Modules.** The set of modules that closes every gap with the fewest total hours, chosen by the
-   greedy rule for weighted set cover: repeatedly take the module with the fewest hours per gap it
+3. **Modules.** A set of modules that closes every gap in few total hours, chosen by the greedy
+   rule for weighted set cover: repeatedly take the module with the fewest hours per gap it
    closes (ties: more gaps closed, then module id), then drop any module the others make
    redundant, most hours first. A module closes a gap when it raises the competency to at least
-   the required level. Greedy cover is within a small factor of the true minimum and is exact on
-   the small overlaps real frameworks have.
+   the required level. Greedy cover is not always the true minimum: on the default framework,
+   against an exhaustive search over 313 people, it matched the minimum for 226 and was at most
+   9% (on average 1%) above it for the rest.
 4. **Order.** Modules are studied so that the one closing a prerequisite never comes after the one
    closing its dependant; otherwise by the priority of the most urgent need each closes. When two
    modules each close a prerequisite of the other, they form one step, studied together.
@@ -195,7 +196,7 @@ def topological_order(order: list, before: dict) -> list:
 
 
 def choose_modules(framework: Framework, needs: tuple[Need, ...]) -> tuple[Step, ...]:
-    """The modules that close every gap in ``needs`` with the fewest hours, in study order."""
+    """Modules that close every gap in ``needs`` in few hours (greedy set cover), in study order."""
     gaps = {n.competency: n.required for n in needs if n.gap}
     if not gaps:
         return ()
