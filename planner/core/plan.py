@@ -47,6 +47,7 @@ class MonthPlan:
 
     @property
     def total(self) -> float:
+        """The protected learning hours used this month."""
         return sum(h for _, h in self.hours)
 
 

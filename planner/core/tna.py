@@ -58,6 +58,7 @@ class Step:
 
     @property
     def hours(self) -> float:
+        """The hours of protected learning time the step takes."""
         return sum(m.hours for m in self.modules)
 
 
