@@ -21,7 +21,8 @@ from planner.core.errors import FrameworkError, InputError, PlanningError
 from planner.core.framework import Framework, Person
 from planner.core.pathways import Pathway, find_pathways
 from planner.core.tna import NeedsAnalysis, analyse_needs
-from planner.frameworks import check_framework, load_framework, load_person, summary
+from planner.frameworks import check_framework, load_framework, summary
+from planner.people import load_person
 
 
 def _create_app():

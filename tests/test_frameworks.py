@@ -19,7 +19,8 @@ from click.testing import CliRunner
 
 from planner.cli import cli
 from planner.core.errors import InputError
-from planner.frameworks import check_framework, load_framework, load_person
+from planner.frameworks import check_framework, load_framework
+from planner.people import load_person
 
 SMALL_PATH = Path(__file__).parent / "frameworks" / "small.yaml"
 SMALL = SMALL_PATH.read_text()
