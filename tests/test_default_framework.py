@@ -23,7 +23,12 @@ def test_scale_runs_zero_to_four(default):
 def test_bands_are_agenda_for_change_with_2025_26_pay(default):
     assert [b.id for b in default.bands] == ["2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9"]
     assert {b.pay_year for b in default.bands} == {"2025/26"}
-    assert (default.band["4"].pay_entry, default.band["4"].pay_top) == (27485, 30162)
+    pay = {b.id: (b.pay_entry, b.pay_top) for b in default.bands}
+    assert pay == {
+        "2": (24465, 24465), "3": (24937, 26598), "4": (27485, 30162), "5": (31049, 37796),
+        "6": (38682, 46580), "7": (47810, 54710), "8a": (55690, 62682), "8b": (64455, 74896),
+        "8c": (76965, 88682), "8d": (91342, 105337), "9": (109179, 125637),
+    }
     entries = [b.pay_entry for b in default.bands]
     assert entries == sorted(entries)
 

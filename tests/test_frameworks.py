@@ -166,6 +166,18 @@ CASES = [
          (57, 5, "duplicate promotion move from rota to lead (first on line 56)")),
     case("general-competency-in-a-specialist-domain", {"    domain: HRF\n    specialist: false": "    domain: ROT\n    specialist: false"},
          (34, 17, "competency HRF-01 is general but its domain ROT is specialist; change one, or make the domain mixed")),
+    case("module-raises-nothing", {"    raises: {HRF-01: 3}": "    raises: {}"},
+         (41, 35, "role admin requires HRF-01 at level 1, but no module raises HRF-01 to level 1 (no module raises it at all); add a module or lower the level"),
+         (53, 46, "role lead requires HRF-01 at level 2, but no module raises HRF-01 to level 2 (no module raises it at all); add a module or lower the level"),
+         (56, 73, "the move from rota to lead needs HRF-01 at level 3, but no module raises HRF-01 to level 3 (no module raises it at all); add a module or lower the level"),
+         (78, 13, "module T03 raises no competency")),
+    case("duplicate-scale-level", {"  - {level: 4, label: Expert": "  - {level: 3, label: Expert"}, (9, 13, "duplicate scale level 3")),
+    case("prerequisite-not-raisable-to-2", {"    raises: {ROT-01: 3}": "    raises: {ROT-01: 1}"},
+         (29, 16, "ROT-01 is a prerequisite of ROT-02, so it must be raisable to level 2, but no module raises ROT-01 to level 2 (the highest is 1); add a module or lower the level"),
+         (47, 24, "role rota requires ROT-01 at level 2, but no module raises ROT-01 to level 2 (the highest is 1); add a module or lower the level"),
+         (53, 24, "role lead requires ROT-01 at level 3, but no module raises ROT-01 to level 3 (the highest is 1); add a module or lower the level")),
+    case("list-as-a-key", {'version: "test-1"': '[a, b]: 1\nversion: "test-1"'}, (2, 1, "a key must be a plain word, not a list or mapping")),
+    case("number-as-a-competency-key", {"requires: {ROT-01: 1, HRF-01: 1}": "requires: {ROT-01: 1, 7: 1}"}, (41, 27, "key 7 must be text")),
     # Values outside a fixed list
     case("bad-move-kind", {"kind: promotion, months: 12": "kind: promoted, months: 12"},
          (55, 35, "'kind' must be one of 'promotion', 'lateral', 'secondment', 'acting_up' or 'cross_over'; got 'promoted'")),
@@ -395,3 +407,8 @@ def test_a_huge_scale_level_is_refused_without_building_the_gap_list(tmp_path):
 def test_reading_stops_one_byte_past_the_limit_even_on_an_endless_file():
     framework, problems = check_framework("/dev/zero")
     assert problems == ["/dev/zero:1:1: the file is over 1,000,000 bytes; a framework file may be at most 1,000,000 bytes"]
+
+
+def test_a_missing_file_is_a_problem_not_a_traceback(tmp_path):
+    missing = tmp_path / "nowhere.yaml"
+    assert check_framework(missing) == (None, [f"{missing}:1:1: cannot read the framework file: No such file or directory"])
