@@ -197,7 +197,8 @@ def _check_meaning(data: dict, sections: dict[str, list], report: Report) -> Fra
     rejected_levels = {level for level in _rejected(data, sections, "scale", "level") if type(level) is int}
     scale = _check_scale(sections["scale"], report, complete=not _rejected(data, sections, "scale"))
     levels = {level.level for level in scale} | rejected_levels
-    top = max(levels, default=None)  # None: no usable scale (already reported), so no range checks
+    # None: no usable scale (already reported), so no range checks that would only repeat it.
+    top = max(levels) if len(levels) > 1 else None
 
     def unique(section: str, key=lambda item: item.id, label=None) -> dict:
         found: dict = {}

@@ -171,6 +171,11 @@ CASES = [
          (53, 46, "role lead requires HRF-01 at level 2, but no module raises HRF-01 to level 2 (no module raises it at all); add a module or lower the level"),
          (56, 73, "the move from rota to lead needs HRF-01 at level 3, but no module raises HRF-01 to level 3 (no module raises it at all); add a module or lower the level"),
          (78, 13, "module T03 raises no competency")),
+    case("one-level-scale", {"  - {level: 1, label: Aware, descriptor: Knows where the guidance is.}\n"
+                             "  - {level: 2, label: Practitioner, descriptor: Does the standard work unaided.}\n"
+                             "  - {level: 3, label: Proficient, descriptor: Handles the difficult cases.}\n"
+                             "  - {level: 4, label: Expert, descriptor: Sets local policy.}\n": ""},
+         (5, 3, "the scale needs at least levels 0 and 1")),
     case("duplicate-scale-level", {"  - {level: 4, label: Expert": "  - {level: 3, label: Expert"}, (9, 13, "duplicate scale level 3")),
     case("prerequisite-not-raisable-to-2", {"    raises: {ROT-01: 3}": "    raises: {ROT-01: 1}"},
          (29, 16, "ROT-01 is a prerequisite of ROT-02, so it must be raisable to level 2, but no module raises ROT-01 to level 2 (the highest is 1); add a module or lower the level"),
