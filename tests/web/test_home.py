@@ -43,13 +43,13 @@ def test_each_role_shows_its_summary_band_and_pay(small_client):
     cards = {title: text for tag, title, text in outline(html) if tag == "h3"}
 
     assert cards["Administrator"].startswith(
-        "Keeps the records straight. Agenda for Change band 3 Pay £24,937 to £26,598 (2025/26)"
+        "Keeps the records straight. Band 3 Pay £24,937 to £26,598 (2025/26)"
     )
     assert cards["Rota Coordinator"] == (
-        "Builds and publishes rotas. Agenda for Change band 4 Pay £27,485 to £30,162 (2025/26)"
+        "Builds and publishes rotas. Band 4 Pay £27,485 to £30,162 (2025/26)"
     )
     assert cards["Rota Lead"].startswith(
-        "Leads the rota team. Agenda for Change band 5 Pay £31,049 to £37,796 (2025/26)"
+        "Leads the rota team. Band 5 Pay £31,049 to £37,796 (2025/26)"
     )
 
 
