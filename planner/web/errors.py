@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from werkzeug.exceptions import HTTPException
 
 bp = Blueprint("errors", __name__)
 
@@ -17,3 +18,11 @@ def not_found(error):
 def server_error(error):
     """Something failed on our side; Flask has already logged the exception."""
     return render_template("errors/500.html"), 500
+
+
+@bp.app_errorhandler(HTTPException)
+def other_error(error: HTTPException):
+    """Any other refusal (wrong method, request too large …): its own name and plain explanation."""
+    # Keep the error's own headers (a 405 says which methods are allowed), but not its type.
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    return render_template("errors/other.html", error=error), error.code, headers

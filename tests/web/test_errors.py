@@ -44,3 +44,14 @@ def test_an_error_is_a_styled_500_without_details(failing_client, caplog):
         assert leak not in html
     # The details go to the log instead.
     assert "secret detail from deep inside" in caplog.text
+
+
+def test_a_wrong_method_is_a_styled_405_that_says_what_happened(small_client):
+    response = small_client.post("/")
+
+    assert response.status_code == 405
+    html = response.get_data(as_text=True)
+    assert outline(html)[0][:2] == ("h1", "Method Not Allowed")
+    assert "The method is not allowed for the requested URL." in html
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert 'class="nhsuk-header' in html and "Traceback" not in html
