@@ -97,18 +97,21 @@ def readiness(framework: Framework, levels: dict[str, int], requirements: dict[s
 
 
 def next_roles(framework: Framework, person: Person) -> tuple[NextRole, ...]:
-    """Every role one move away from the person's role, most ready first."""
+    """Every role one move away from the person's role, most ready first.
+
+    Readiness counts each move's gates; where two kinds of move lead to the same role (acting up
+    and promotion, say), it is the readiness for the move the person is closest to.
+    """
     role_requirements(framework, person.role)
     found = []
     for target, data in framework.move_graph[person.role].items():
         moves = data["moves"]
-        requirements = step_requirements(framework, moves[0]) if len(moves) == 1 else role_requirements(framework, target)
         found.append(
             NextRole(
                 role=target,
                 kinds=tuple(sorted(m.kind for m in moves)),
                 months=min(m.months for m in moves),
-                readiness=readiness(framework, person.levels, requirements),
+                readiness=max(readiness(framework, person.levels, step_requirements(framework, m)) for m in moves),
             )
         )
     found.sort(key=lambda n: (-n.readiness, framework.band_rank[framework.role[n.role].band], n.role))

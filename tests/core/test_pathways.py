@@ -165,3 +165,12 @@ def test_a_search_that_finds_nothing_within_its_limit_says_so(monkeypatch):
     monkeypatch.setattr(pathways, "MAX_PARTIAL_ROUTES", 1)  # only the starting role is taken
     with pytest.raises(PlanningError, match="no route to Lead was found within the search's limit"):
         find_pathways(mini_framework(), person(), "r3")
+
+
+def test_next_roles_count_gates_and_take_the_move_the_person_is_closest_to():
+    framework = mini_framework(
+        moves=(Move("r1", "r2", "promotion", 12, {"D": 4}), Move("r1", "r2", "acting_up", 6, {"D": 2})),
+    )
+    (found,) = next_roles(framework, person(A=2, B=2, C=2))
+    # r2 needs A 2 (critical, counts double), B 2 and C 2: 8 held. Acting up adds D 2: 8 of 10.
+    assert found.readiness == 80 and found.kinds == ("acting_up", "promotion")
