@@ -149,6 +149,11 @@ def parse_yaml(text: str, report: Report, model: type[BaseModel]) -> Any:
     try:
         loader = _Loader(text, report)
         node = loader.get_single_node()
+        if node is None:
+            keys = ", ".join(model.model_fields)
+            report.add(None, f"the file is empty; it should be a mapping with keys {keys}")
+            return None
+        return _build(node, (), loader, report)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = f"YAML syntax error: {error.problem or error.context}"
@@ -170,15 +175,6 @@ def parse_yaml(text: str, report: Report, model: type[BaseModel]) -> Any:
     finally:
         if loader is not None:
             loader.dispose()
-    if node is None:
-        keys = ", ".join(model.model_fields)
-        report.add(None, f"the file is empty; it should be a mapping with keys {keys}")
-        return None
-    try:
-        return _build(node, (), loader, report)
-    except RecursionError:
-        report.add(None, NESTED_TOO_DEEPLY)
-        return None
 
 
 def _build(node: yaml.Node, path: tuple, loader: _Loader, report: Report) -> Any:
