@@ -21,7 +21,19 @@ def default_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
+        # Demo mode lists the demo sign-ins and lets `planner demo` seed the database; the demo
+        # accounts cannot sign in outside it.
+        "PLANNER_DEMO": False,
+        "PLANNER_SIGN_IN_LIMIT": "10 per minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
     }
+
+
+def flag(value: str) -> bool:
+    """An environment variable's on/off value: 1, true, yes and on mean on."""
+    return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 ENVIRONMENT_KEYS = {
@@ -29,10 +41,19 @@ ENVIRONMENT_KEYS = {
     "PLANNER_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "PLANNER_FRAMEWORK": "PLANNER_FRAMEWORK",
     "PLANNER_ASSETS": "PLANNER_ASSETS",
+    "PLANNER_DEMO": "PLANNER_DEMO",
 }
+FLAGS = {"PLANNER_DEMO"}
 
 
 def from_environment(environ: dict[str, str] | None = None) -> dict:
     """The settings named by ``PLANNER_*`` environment variables."""
     environ = os.environ if environ is None else environ
-    return {key: environ[name] for name, key in ENVIRONMENT_KEYS.items() if environ.get(name)}
+    return {
+        key: flag(environ[name]) if name in FLAGS else environ[name]
+        for name, key in ENVIRONMENT_KEYS.items()
+        if environ.get(name)
+    }
+
+DEMO_EMAIL_DOMAIN = "demo.example"
+"""Every demo account's email ends ``@demo.example``: such accounts sign in only in demo mode."""

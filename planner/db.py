@@ -32,6 +32,7 @@ def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record):
 
 def init_app(app: Flask) -> None:
     """Attach the database and migrations to the app."""
+    from planner import models  # noqa: F401  (every table on the metadata, for migrations)
     from planner.config import PROJECT_ROOT
 
     db.init_app(app)

@@ -1,14 +1,42 @@
-"""The web layer: one blueprint per feature."""
+"""The web layer: one blueprint per feature, and the extensions every page relies on.
+
+``FEATURES`` lists the blueprint modules in ``planner/web/``; each defines ``bp``.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
+
+FEATURES = (
+    "assets",
+    "errors",
+    "home",
+    "auth",
+    "staff",
+)
+
+csrf = CSRFProtect()
+
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """A database id in a URL: 1 to 2**31 - 1, so an absurd number is a 404, not a database error."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register every feature's blueprint on the app."""
-    from planner.web import assets, errors, home
-
-    app.register_blueprint(assets.bp)
-    app.register_blueprint(errors.bp)
-    app.register_blueprint(home.bp)
+    """Register every feature's blueprint, with CSRF protection, sign-in and the ``id`` URL converter."""
+    app.url_map.converters["id"] = IdConverter
+    csrf.init_app(app)
+    for name in FEATURES:
+        module = importlib.import_module(f"planner.web.{name}")
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+        app.register_blueprint(module.bp)

@@ -8,6 +8,12 @@ from werkzeug.exceptions import HTTPException
 bp = Blueprint("errors", __name__)
 
 
+@bp.app_errorhandler(403)
+def forbidden(error):
+    """The account may see the page but not do this."""
+    return render_template("errors/403.html"), 403
+
+
 @bp.app_errorhandler(404)
 def not_found(error):
     """The page asked for does not exist."""

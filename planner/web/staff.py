@@ -1,0 +1,82 @@
+"""The staff home page: my role and band, how ready I am, my top gaps and my next actions.
+
+Also the site navigation for signed-in people, since the home page is where it starts.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from planner.core.overview import overview
+from planner.db import db
+from planner.models import Plan, current_levels, person_to_core, ratings_of
+from planner.web.access import is_self, manages, signed_in_person, visible_person
+from planner.web.context import framework, today
+
+bp = Blueprint("staff", __name__)
+
+NAVIGATION = (
+    # (endpoint, text, the account role that sees it or None for everyone signed in)
+    ("staff.home", "My home", None),
+    ("assessment.domains", "Self-assessment", None),
+    ("needs.needs", "Training needs", None),
+    ("pathways.pathways", "Pathways", None),
+    ("plans.plans", "Plans", None),
+    ("manager.teams", "My teams", "manager"),
+)
+
+
+@bp.app_context_processor
+def navigation():
+    """The header's links for a signed-in person, and its sign-out link."""
+    if not current_user.is_authenticated or current_user.person is None:
+        return {"navigation_items": [], "account_items": []}
+    items = []
+    for endpoint, text, role in NAVIGATION:
+        if endpoint not in current_app.view_functions or (role and role not in current_user.roles):
+            continue
+        if endpoint == "manager.teams":
+            href = url_for(endpoint)
+        else:
+            href = url_for(endpoint, person_id=current_user.person_id)
+        blueprint = endpoint.partition(".")[0]
+        items.append({"href": href, "text": text, "current": request.blueprint == blueprint and _viewing_self()})
+    account = [
+        {"text": current_user.person.name, "icon": True},
+        {"href": url_for("auth.sign_out"), "text": "Sign out"},
+    ]
+    return {"navigation_items": items, "account_items": account}
+
+
+def _viewing_self() -> bool:
+    person_id = (request.view_args or {}).get("person_id")
+    return person_id is None or person_id == current_user.person_id
+
+
+@bp.get("/me")
+@login_required
+def home():
+    """The signed-in person's own home page."""
+    return redirect(url_for("staff.person_home", person_id=signed_in_person().id))
+
+
+@bp.get("/people/<id:person_id>")
+@login_required
+def person_home(person_id: int):
+    """A person's home: role, band, readiness, top gaps and next actions."""
+    person = visible_person(person_id)
+    levels = current_levels(ratings_of(person))
+    result = overview(framework(), person_to_core(person, today(), levels), person.target_role_id, frozenset(levels), today())
+    plans = db.session.scalar(select(func.count()).select_from(Plan).where(Plan.person_id == person.id))
+    return render_template(
+        "staff/home.html",
+        person=person,
+        framework=framework(),
+        overview=result,
+        levels=levels,
+        has_plan=bool(plans),
+        is_self=is_self(current_user, person),
+        is_manager=manages(current_user, person),
+    )
