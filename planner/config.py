@@ -26,6 +26,7 @@ def default_config(instance_path: str) -> dict:
         # accounts cannot sign in outside it.
         "PLANNER_DEMO": False,
         "PLANNER_SIGN_IN_LIMIT": "10 per minute",
+        "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
     }
