@@ -8,8 +8,9 @@ PORT ?= 5000
 
 .PHONY: run test install install-test assets database check-python bench clean
 
+# Serves in demo mode, so the demo sign-ins work; see "Demo sign-ins" in README.md.
 run: install assets database
-	$(PLANNER) run --host $(HOST) --port $(PORT)
+	PLANNER_DEMO=1 $(PLANNER) run --host $(HOST) --port $(PORT)
 
 # The suite runs on SQLite with coverage; then, when PLANNER_TEST_DATABASE_URL names a
 # PostgreSQL database (CI sets it), the suite runs again there (less the browser tests, which
@@ -52,8 +53,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 assets: node_modules/.package-lock.json
 
+# Demo data goes in only while the database holds no people, so real data is never touched.
 database: install
 	$(PLANNER) db upgrade
+	PLANNER_DEMO=1 $(PLANNER) demo --if-empty
 
 clean:
 	rm -rf $(VENV) node_modules instance .coverage .pytest_cache .hypothesis

@@ -1,4 +1,5 @@
-"""The ``planner`` command: Flask's commands (run, db, …) plus planning from the terminal.
+"""The ``planner`` command: Flask's commands (run, db, …), planning from the terminal, and
+``planner demo`` to fill a fresh database with demo data.
 
 Each command gathers its inputs (the framework, a person file, today's date), calls one core
 function and prints the result. Problems a person can fix end the command with a message and a
@@ -14,13 +15,19 @@ import sys
 from datetime import date
 
 import click
+from flask import current_app
 from flask.cli import FlaskGroup, NoAppException
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
+from planner import models
 from planner.config import DEFAULT_FRAMEWORK
 from planner.core.errors import FrameworkError, InputError, PlanningError
 from planner.core.framework import Framework, Person
 from planner.core.pathways import Pathway, find_pathways
 from planner.core.tna import NeedsAnalysis, analyse_needs
+from planner.db import db
+from planner.demo import seed_demo
 from planner.frameworks import check_framework, load_framework, summary
 from planner.people import load_person
 
@@ -267,3 +274,32 @@ def pathways_command(source: str, target: str, person_path: str | None, count: i
     click.echo(f"Routes from {framework.role[source].title} to {framework.role[target].title}, fastest first:")
     for number, route in enumerate(routes, 1):
         click.echo(route_text(framework, number, route))
+
+
+@cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Seed only when the database holds no people; otherwise do nothing.")
+def demo_command(if_empty: bool) -> None:
+    """Fill a fresh database with demo trusts, teams, people, ratings and sign-ins (demo mode only)."""
+    if not current_app.config["PLANNER_DEMO"]:
+        _fail(["Error: demo data goes only into a demo installation; set PLANNER_DEMO=1 to add it."], 1)
+    try:
+        people = db.session.scalar(select(func.count()).select_from(models.Person))
+    except SQLAlchemyError:
+        _fail(["Error: the database has no tables yet; run 'planner db upgrade' first."], 1)
+    if people and if_empty:
+        click.echo(f"The database already holds {people} people; no demo data added.")
+        return
+    if people:
+        _fail([f"Error: the database already holds {people} people; demo data goes only into a fresh database."], 1)
+    try:
+        seeded = seed_demo(current_app.extensions["planner_framework"], date.today())
+    except PlanningError as error:
+        _fail([f"Error: {error}"], 1)
+    db.session.commit()
+    click.echo(
+        f"Added demo data: {seeded.regions} regions, {seeded.systems} integrated care systems, {seeded.trusts} trusts, "
+        f"{seeded.teams} teams, {seeded.people} people and {seeded.ratings:,} ratings."
+    )
+    click.echo(f"Demo sign-ins, all with the password {seeded.password} (they work only while PLANNER_DEMO=1):")
+    for sign_in in seeded.sign_ins:
+        click.echo(f"  {sign_in.email} ({', '.join(sign_in.roles)}): {sign_in.person}, {sign_in.about}")
