@@ -29,6 +29,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["planner_framework"] = load_framework(app.config["PLANNER_FRAMEWORK"])
 
     app.jinja_env.undefined = jinja2.ChainableUndefined
+    # Escape everything, including inside the NHS.UK macros: their files end in .jinja, which
+    # Flask would otherwise leave unescaped, so a name like "<b>Sam</b>" would become markup.
+    app.jinja_env.autoescape = True
     app.jinja_loader = jinja2.ChoiceLoader(
         [app.jinja_loader, jinja2.PackageLoader("nhsuk_frontend_jinja", "templates")]
     )

@@ -17,6 +17,11 @@ FEATURES = (
     "home",
     "auth",
     "staff",
+    "assessment",
+    "manager",
+    "needs",
+    "plans",
+    "pathways",
 )
 
 csrf = CSRFProtect()

@@ -3,6 +3,7 @@ default framework file."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -73,6 +74,14 @@ PEOPLE = {
 MANAGERS = {"A1": "manager", "A2": "other_manager", "B1": "far_manager"}
 
 
+@functools.cache
+def password_hash() -> str:
+    """The scrypt hash of ``PASSWORD``, made once: hashing is slow on purpose."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORD, method="scrypt")
+
+
 def build_world(framework) -> World:
     """Add the world's rows (inside an app context) and commit them."""
     from planner.db import db
@@ -101,7 +110,7 @@ def build_world(framework) -> World:
         if roles:
             accounts[name] = Account(email=world.email(name), person=people[name])
             accounts[name].roles = roles
-            accounts[name].set_password(PASSWORD)
+            accounts[name].password_hash = password_hash()
     for team, manager in MANAGERS.items():
         teams[team].managers.append(people[manager])
     db.session.add_all([*people.values(), *accounts.values()])

@@ -1,0 +1,143 @@
+"""The access rules, as a matrix: every route × every kind of account × whose record it is, GET and POST.
+
+Every refused cell answers 403 or 404, shows nothing of the person, and changes no row. The
+routes are read from the app, so a new route fails ``test_every_route_is_in_the_matrix`` until it
+is classified here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from planner.db import db
+from planner.models import Person, Plan
+from tests.web.conftest import MANAGERS, PEOPLE, row_counts, sign_in
+
+PUBLIC = {"home.index", "assets.asset", "static", "auth.sign_in"}
+SIGNED_IN = {"staff.home", "auth.sign_out", "manager.teams"}
+# Pages about one person, by who may do what: GET by anyone who can see the person; POST by
+# the person ("self"), by a manager of theirs ("manager"), or by either ("self or manager").
+PERSON_ROUTES = {
+    # endpoint: (path after the person's id or None for a plan route, GET rule, POST rule)
+    "staff.person_home": ("", "see", None),
+    "assessment.domains": ("/assessment", "see", None),
+    "assessment.domain": ("/assessment/ROT", "see", "self"),
+    "assessment.history": ("/history/ROT-01", "see", None),
+    "needs.needs": ("/needs", "see", "self"),
+    "pathways.pathways": ("/pathways", "see", None),
+    "pathways.set_target": ("/target", None, "self"),
+    "plans.plans": ("/plans", "see", None),
+    "plans.create": ("/plans", None, "self"),
+    "manager.validate": ("/validate", "manager", "manager"),
+    "plans.plan": (None, "see", None),
+    "plans.agree": (None, None, "self or manager"),
+}
+PLAN_PATHS = {"plans.plan": "", "plans.agree": "/agree"}
+PRINCIPALS = ["anonymous", *[name for name, (_, _, roles) in PEOPLE.items() if roles]]
+TARGETS = ["staff", "other_team", "other_trust"]
+SECRET_NAME = "Zelda Quarterman"
+
+
+def test_every_route_is_in_the_matrix(web_app):
+    endpoints = {rule.endpoint for rule in web_app.url_map.iter_rules()}
+    assert endpoints == PUBLIC | SIGNED_IN | set(PERSON_ROUTES)
+
+
+def relation(principal: str, target: str) -> set[str]:
+    """What ``principal`` is to ``target``: themselves, their manager, their trust admin."""
+    team = PEOPLE[target][0]
+    kinds = set()
+    if principal == target:
+        kinds.add("self")
+    if MANAGERS[team] == principal and principal != target:
+        kinds.add("manager")
+    if "trust_admin" in PEOPLE[principal][2] and PEOPLE[principal][0][0] == team[0]:
+        kinds.add("trust_admin")
+    return kinds
+
+
+def expected(rule: str | None, kinds: set[str]) -> str:
+    """"allowed", or the refusal: 403 for someone who can see the person, else 404."""
+    if rule == "see":
+        allowed = bool(kinds)
+    else:
+        allowed = bool(kinds & set(rule.split(" or ")))
+    return "allowed" if allowed else (403 if kinds else 404)
+
+
+@pytest.fixture
+def plans(web_app, world):
+    """A draft plan for each target person, made by themselves; its id by person name."""
+    for name in TARGETS:
+        client = web_app.test_client()
+        sign_in(client, world, name)
+        assert client.post(f"/people/{world.person[name]}/plans", data={"target": "", "route": "0"}).status_code == 302
+    with web_app.app_context():
+        for name in TARGETS:
+            db.session.get(Person, world.person[name]).name = f"{SECRET_NAME} {name}"
+        db.session.commit()
+        return {name: db.session.scalar(select(Plan.id).where(Plan.person_id == world.person[name])) for name in TARGETS}
+
+
+def cells(world, plans):
+    """Every (target person, endpoint, method, URL, rule) of the matrix."""
+    for target in TARGETS:
+        for endpoint, (path, get_rule, post_rule) in PERSON_ROUTES.items():
+            if path is None:
+                url = f"/plans/{plans[target]}{PLAN_PATHS[endpoint]}"
+            else:
+                url = f"/people/{world.person[target]}{path}"
+            for method, rule in (("GET", get_rule), ("POST", post_rule)):
+                if rule:
+                    yield target, endpoint, method, url, rule
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_access_matrix(web_app, world, plans, principal):
+    """One account against the records of a person in its team, in another team and in another trust."""
+    client = web_app.test_client()
+    if principal != "anonymous":
+        sign_in(client, world, principal)
+    wrong = []
+    for target, endpoint, method, url, rule in cells(world, plans):
+        kinds = relation(principal, target) if principal != "anonymous" else set()
+        before = row_counts(web_app) if method == "POST" else None
+        response = client.open(url, method=method, data={})
+        body = response.get_data(as_text=True)
+        if principal == "anonymous":
+            want = "sign-in"
+            ok = response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+        else:
+            want = expected(rule, kinds)
+            if want == "allowed":
+                ok = response.status_code in (200, 302, 400, 409)
+            else:
+                # The header names the signed-in person, so only someone else's name is a leak.
+                ok = response.status_code == want and (principal == target or f"{SECRET_NAME} {target}" not in body)
+        if ok and method == "POST" and want != "allowed":
+            ok = row_counts(web_app) == before
+        if not ok:
+            wrong.append(f"{method} {url} ({endpoint}, {target}'s): wanted {want}, got {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS[1:])
+def test_the_team_page_lists_only_teams_the_account_manages(web_app, world, plans, principal):
+    client = web_app.test_client()
+    sign_in(client, world, principal)
+    response = client.get("/teams")
+    if "manager" not in PEOPLE[principal][2]:
+        assert response.status_code == 403
+        return
+    body = response.get_data(as_text=True)
+    managed = {team for team, manager in MANAGERS.items() if manager == principal}
+    for name in TARGETS:
+        shown = f"{SECRET_NAME} {name}" in body
+        assert shown == (PEOPLE[name][0] in managed), f"{principal} sees {name}: {shown}"
+
+
+def test_an_id_too_large_for_the_database_is_simply_not_found(web_client, world):
+    sign_in(web_client, world, "staff")
+    assert web_client.get("/people/99999999999999999999").status_code == 404
+    assert web_client.get("/plans/0").status_code == 404

@@ -1,0 +1,104 @@
+"""The staff home page: role, band, readiness, top gaps and next actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from planner.db import db
+from planner.models import Person, Rating
+from tests.web.conftest import sign_in
+from tests.web.pages import outline
+
+
+def rate(app, world, name, rater="self", **levels):
+    """Add ratings of ``name`` (by themselves, or by their manager)."""
+    with app.app_context():
+        by = world.person[name] if rater == "self" else world.person["manager"]
+        for competency, level in levels.items():
+            db.session.add(
+                Rating(
+                    person_id=world.person[name],
+                    competency_id=competency.replace("_", "-"),
+                    level=level,
+                    rater=rater,
+                    rated_by_id=by,
+                    created_at=datetime(2026, 1, 1),
+                )
+            )
+        db.session.commit()
+
+
+def test_my_home_shows_my_role_band_readiness_and_gaps(web_app, web_client, world):
+    rate(web_app, world, "staff", ROT_01=1)
+    sign_in(web_client, world, "staff")
+    page = web_client.get("/me", follow_redirects=True).get_data(as_text=True)
+    sections = dict((title, text) for _, title, text in outline(page))
+    assert "Rota Coordinator" in sections["My home"] and "Band 4" in sections["My home"]
+    assert "For Rota Coordinator (current role)" in sections["How ready I am"]
+    # ROT-01 (critical, 1 of 2 held, counted twice) and ROT-02 (0 of 2): 2 of 6 weighted levels.
+    assert "33%" in sections["How ready I am"]
+    gaps = sections["My top gaps"]
+    assert "Rota rules (critical)" in gaps and "Red: 1 level short, critical" in gaps
+    assert "Rota design" in gaps and "Red: 2 levels short" in gaps
+    actions = sections["Next actions"]
+    assert "Rate 1 competency not yet assessed" in actions  # ROT-02 is unrated
+    assert "Choose a target role" in actions
+    assert "Next training: Rota rules essentials (6 hours)" in actions
+    assert "Make a development plan" in actions
+    assert "Validate" not in actions
+
+
+def test_with_a_target_the_home_shows_readiness_for_it(web_app, web_client, world):
+    with web_app.app_context():
+        db.session.get(Person, world.person["staff"]).target_role_id = "lead"
+        db.session.commit()
+    rate(web_app, world, "staff", ROT_01=3, ROT_02=3, HRF_01=2)
+    sign_in(web_client, world, "staff")
+    page = web_client.get(f"/people/{world.person['staff']}").get_data(as_text=True)
+    sections = dict((title, text) for _, title, text in outline(page))
+    assert "100%" in sections["How ready I am"] and "For Rota Lead (target)" in sections["How ready I am"]
+    assert "No gaps" in sections["My top gaps for Rota Lead"]
+    assert "Choose a target role" not in sections["Next actions"]
+
+
+def test_a_manager_sees_their_team_members_home_with_a_link_to_validate(web_client, world):
+    sign_in(web_client, world, "manager")
+    page = web_client.get(f"/people/{world.person['staff']}").get_data(as_text=True)
+    sections = dict((title, text) for _, title, text in outline(page))
+    assert "Staff" in sections and "Their top gaps" in sections
+    assert "Validate Staff's self-assessment" in sections["Next actions"]
+
+
+def test_the_navigation_marks_the_current_page(web_client, world):
+    sign_in(web_client, world, "staff")
+    page = web_client.get("/me", follow_redirects=True).get_data(as_text=True)
+    assert 'aria-current="page"' in page and "Sign out" in page
+    assert "My teams" not in page
+
+
+def test_a_person_outside_my_reach_is_not_found(web_client, world):
+    sign_in(web_client, world, "peer")
+    response = web_client.get(f"/people/{world.person['staff']}")
+    assert response.status_code == 404
+    assert "Staff" not in response.get_data(as_text=True).replace("staff", "")
+
+
+def test_an_account_without_a_person_record_cannot_have_a_home(web_app, web_client, world):
+    from planner.models import Account
+
+    with web_app.app_context():
+        account = db.session.get(Account, world.account["admin"])
+        account.person_id = None
+        db.session.commit()
+    sign_in(web_client, world, "admin")
+    assert web_client.get("/me").status_code == 403
+
+
+def test_names_are_shown_as_text_everywhere_even_inside_the_nhs_components(web_app, web_client, world):
+    with web_app.app_context():
+        db.session.get(Person, world.person["staff"]).name = "<b>Sam</b>"
+        db.session.commit()
+    sign_in(web_client, world, "staff")
+    page = web_client.get("/me", follow_redirects=True).get_data(as_text=True)
+    assert "<b>Sam</b>" not in page
+    assert page.count("&lt;b&gt;Sam&lt;/b&gt;") >= 2  # in the header's account item and on the page
