@@ -58,12 +58,15 @@ def test_my_needs_for_my_role_show_the_gaps_training_and_schedule(web_client, wo
     sections = outline(html)
     assert [title for tag, title, _ in sections if tag == "h1"] == ["My training needs"]
     assert [title for tag, title, _ in sections if tag == "h2"] == [
-        "Gaps", "Recommended training", "Month by month", "Protected learning time"
+        "Protected learning time", "Gaps", "Recommended training", "Month by month"
     ]
     assert "<title>My training needs – planner</title>" in html
     assert "your needs for <strong>Rota Coordinator</strong>, your current role" in html
     assert f'href="/people/{world.person["staff"]}/pathways">Choose a target role</a>' in html
     text = {title: body for _, title, body in sections}
+    assert text["Protected learning time"].startswith(
+        "The training below takes 13 hours. At 4 hours a month it is done by February 2027 (4 months with training)."
+    )
     gaps = text["Gaps"]
     assert gaps.startswith("2 gaps for Rota Coordinator, most urgent first Competency Domain Now Needed Gap")
     assert "Rota rules (critical) Needed first for Rota design Rotas 0 2 Red: 2 levels short, critical" in gaps
@@ -114,7 +117,7 @@ def test_a_person_without_gaps_is_told_so(web_app, web_client, world):
     assert sections["Gaps"].startswith("No gaps: every level Rota Coordinator asks for is already held.")
     assert "Needs already met (2)" in sections["Gaps"]
     assert sections["Recommended training"] == "No training is needed."
-    assert sections["Month by month"] == "Nothing to schedule: no training is needed."
+    assert sections["Month by month"].startswith("Nothing to schedule: no training is needed. planner helps")
 
 
 def test_a_target_out_of_reach_shows_why_instead_of_a_plan(web_app, web_client, world):
