@@ -5,11 +5,34 @@ from __future__ import annotations
 import os
 
 import jinja2
+import jinja2.bccache
 from flask import Flask
 
 from planner import config, db
 from planner.config import PROJECT_ROOT
 from planner.frameworks import load_framework
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the whole process, shared by every app it makes.
+
+    Compiling the NHS.UK macros is most of the cost of a first page view; a process that makes
+    many apps (the test suite makes one per test) compiles each template once. A template's
+    entry is keyed by its name and source checksum, so an edited template is compiled afresh.
+    """
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -32,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Escape everything, including inside the NHS.UK macros: their files end in .jinja, which
     # Flask would otherwise leave unescaped, so a name like "<b>Sam</b>" would become markup.
     app.jinja_env.autoescape = True
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     app.jinja_loader = jinja2.ChoiceLoader(
         [app.jinja_loader, jinja2.PackageLoader("nhsuk_frontend_jinja", "templates")]
     )

@@ -76,10 +76,14 @@ MANAGERS = {"A1": "manager", "A2": "other_manager", "B1": "far_manager"}
 
 @functools.cache
 def password_hash() -> str:
-    """The scrypt hash of ``PASSWORD``, made once: hashing is slow on purpose."""
+    """A scrypt hash of ``PASSWORD`` with a small work factor (N = 1024), made once.
+
+    Real accounts use werkzeug's default (N = 32768), slow on purpose; the hash carries its own
+    parameters, so signing in checks this one quickly and exactly as it checks a real one.
+    """
     from werkzeug.security import generate_password_hash
 
-    return generate_password_hash(PASSWORD, method="scrypt")
+    return generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
 
 
 def build_world(framework) -> World:
