@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, select
 
 from planner.db import db
-from planner.models import Account, Person, team_managers
+from planner.models import Account, Person
 
 
 def signed_in_person() -> Person:
@@ -63,10 +62,3 @@ def require(allowed: bool) -> None:
     if not allowed:
         abort(403)
 
-
-def managed_people(account: Account) -> Select:
-    """A query for the people in the teams the account manages, themselves left out."""
-    if "manager" not in account.roles or account.person_id is None:
-        return select(Person).where(Person.id.is_(None))
-    teams = select(team_managers.c.team_id).where(team_managers.c.person_id == account.person_id)
-    return select(Person).where(Person.team_id.in_(teams), Person.id != account.person_id)
