@@ -2,9 +2,11 @@
 
 The server runs the default framework on its own SQLite file for the whole session: these tests
 look at rendered pages, not at the database, so they do not take part in the PostgreSQL run's
-per-test emptying. Chromium comes from Debian (``apt-get install chromium``), never from
-``playwright install``. Without chromium, Playwright, axe-core or the NHS.UK assets the tests
-skip and say how to enable them; with ``PLANNER_BROWSER_TESTS=required`` (CI sets it) they fail.
+per-test emptying. The journey tests, which sign in and save, get a server of their own per
+module: demo mode, on a SQLite file migrated to head and seeded with the demo data. Chromium comes
+from Debian (``apt-get install chromium``), never from ``playwright install``. Without chromium,
+Playwright, axe-core or the NHS.UK assets the tests skip and say how to enable them; with
+``PLANNER_BROWSER_TESTS=required`` (CI sets it) they fail.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import shutil
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,23 +72,19 @@ def buffered(app):
     return buffered_app
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The base URL of the real app, with the default framework, served on a free local port."""
-    database = tmp_path_factory.mktemp("browser") / "planner.db"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "browser-tests",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        }
-    )
+def require_assets(app) -> None:
+    """Skip (or fail, where required) unless the NHS.UK assets the pages load are installed."""
     script = Path(app.config["PLANNER_ASSETS"]) / f"nhsuk-frontend-{FRONTEND_VERSION}.min.js"
     if not script.is_file():
         unavailable(
             f"browser tests need the NHS.UK assets ({script} is missing): run `npm ci` or `make assets`"
         )
 
+
+def serve(app):
+    """Serve the app on a free local port in a background thread: yields its base URL, then stops
+    the server and closes the app's database connections."""
+    require_assets(app)
     server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -97,6 +96,50 @@ def live_server(tmp_path_factory):
         from planner.db import db
 
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The base URL of the real app, with the default framework, served on a free local port."""
+    database = tmp_path_factory.mktemp("browser") / "planner.db"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "browser-tests",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        }
+    )
+    yield from serve(app)
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """The base URL of the real app in demo mode, on a database migrated to head and seeded with the
+    demo organisation as of today, with CSRF checks and the sign-in rate limit on as in production.
+
+    One per module: the tests that use it save ratings, plans and agreements, which no other
+    module should see.
+    """
+    from flask_migrate import upgrade
+
+    from planner.db import db
+    from planner.demo import seed_demo
+
+    database = tmp_path_factory.mktemp("demo") / "planner.db"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "browser-tests",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "PLANNER_DEMO": True,
+        }
+    )
+    require_assets(app)  # before seeding, which takes a while
+    with app.app_context():
+        upgrade()
+        seed_demo(app.extensions["planner_framework"], date.today())
+        db.session.commit()
+    yield from serve(app)
 
 
 @pytest.fixture(scope="session")
@@ -184,16 +227,45 @@ def open_page(browser, live_server):
 
 
 @pytest.fixture
+def demo_page(browser, demo_server):
+    """The demo server's sign-in page in a fresh browser context, as a ``Visit`` for a test to click
+    on from there like a user. Its ``errors`` collect the console errors and uncaught errors of every
+    page the test goes on to, all but the failed loads of the blocked NHS CDN fonts.
+    """
+    context = browser.new_context(viewport=DESKTOP)
+    context.route(FONT_CDN + "**", lambda route: route.abort())
+    page = context.new_page()
+    visit = Visit(page=page, url=demo_server + "/sign-in", status=200)
+
+    def on_console(message) -> None:
+        url = message.location.get("url", "")
+        blocked_font = message.text.startswith(FAILED_LOAD) and url.startswith(FONT_CDN)
+        if message.type == "error" and not blocked_font:
+            visit.errors.append(f"console: {message.text} ({url})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: visit.errors.append(f"uncaught: {error}"))
+    response = page.goto(visit.url)
+    answered = response.status if response else None
+    assert answered == 200, f"/sign-in answered {answered}, not 200"
+    yield visit
+    context.close()
+
+
+@pytest.fixture
 def axe(axe_source):
     """A callable: ``axe(page)`` runs axe-core's WCAG 2.2 A and AA rules on the page and returns its
-    result (``violations``, ``passes``, ...)."""
+    result (``violations`` with every element at fault; ``passes``, ... with one element each)."""
 
     def run(page) -> dict:
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(axe_source)
+        # Only violations need every element: sending every passing element back from a long page
+        # takes longer than the checks themselves.
         return page.evaluate(
             """() => axe.run(document, {
                 runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+                resultTypes: ["violations"],
             })"""
         )
 
