@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import importlib
 
-from flask import Flask
+from flask import Flask, abort, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
+
+from planner.times import uk_time
 
 FEATURES = (
     "assets",
@@ -22,6 +24,7 @@ FEATURES = (
     "needs",
     "plans",
     "pathways",
+    "printing",
 )
 
 csrf = CSRFProtect()
@@ -36,10 +39,22 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=MAX_ID)
 
 
+def refuse_nul_characters() -> None:
+    """Refuse (400) a request whose form or query holds a NUL character.
+
+    Nobody types one, PostgreSQL cannot store one in text, and SQLite would keep it silently.
+    """
+    values = [*request.args.values(), *request.form.values()] if request.method == "POST" else [*request.args.values()]
+    if any("\x00" in value for value in values):
+        abort(400, description="The form held a character that cannot be stored (NUL). Remove it and try again.")
+
+
 def register_blueprints(app: Flask) -> None:
     """Register every feature's blueprint, with CSRF protection, sign-in and the ``id`` URL converter."""
     app.url_map.converters["id"] = IdConverter
     csrf.init_app(app)
+    app.add_template_global(uk_time)
+    app.before_request(refuse_nul_characters)
     for name in FEATURES:
         module = importlib.import_module(f"planner.web.{name}")
         if hasattr(module, "init_app"):

@@ -9,8 +9,6 @@ their trust's admins see the same pages read-only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -23,11 +21,11 @@ from planner.core.framework import Competency, Framework, Level
 from planner.db import db
 from planner.models import EVIDENCE_MAX, Person, Rating, audit, current_levels, ratings_of
 from planner.web.access import is_self, require, visible_person
+from planner.times import uk_time
 from planner.web.context import framework
 
 bp = Blueprint("assessment", __name__)
 
-UK_TIME = ZoneInfo("Europe/London")
 # Characters a framework id may hold besides letters and digits, each spelled with a leading
 # underscore, so field names stay letters, digits and underscores and two ids never share one.
 ID_ESCAPES = {"_": "__", "-": "_h", ".": "_d"}
@@ -46,13 +44,6 @@ def level_name(competency_id: str) -> str:
 def note_name(competency_id: str) -> str:
     """The name of the text field holding a new evidence note for a competency."""
     return f"note_{field_key(competency_id)}"
-
-
-def uk_time(moment: datetime) -> str:
-    """A stored UTC time as UK clock time in en-GB words, such as ``3 March 2026 at 2:05pm``."""
-    local = moment.replace(tzinfo=timezone.utc).astimezone(UK_TIME)
-    clock = local.strftime("%-I:%M%p").lower()
-    return f"{local.day} {local:%B %Y} at {clock}"
 
 
 def latest_self_ratings(ratings) -> dict[str, Rating]:
@@ -184,10 +175,11 @@ def domains(person_id: int):
     """The framework's domains, with how much of each the person's role and target ask for and they have rated."""
     person = visible_person(person_id)
     fw = framework()
-    role = fw.role[person.role_id]
+    # A role or target the framework no longer has asks for nothing, rather than failing.
+    role = fw.role.get(person.role_id)
     target = fw.role.get(person.target_role_id or "")
     levels = current_levels(ratings_of(person))
-    rows = domain_rows(fw, role.requires, target.requires if target else {}, levels)
+    rows = domain_rows(fw, role.requires if role else {}, target.requires if target else {}, levels)
     return render_template(
         "assessment/domains.html",
         person=person,
@@ -227,7 +219,7 @@ def domain(person_id: int, domain_id: str):
         framework=fw,
         domain=fw.domain[domain_id],
         competencies=competencies,
-        role=fw.role[person.role_id],
+        role=fw.role.get(person.role_id),
         target=fw.role.get(person.target_role_id or ""),
         levels=current_levels(ratings),
         counted=counting_ratings(ratings),

@@ -29,7 +29,7 @@ login_manager = LoginManager()
 limiter = Limiter(get_remote_address)
 
 WRONG_DETAILS = "Enter the email address and password of an active account. Check both for typing errors."
-# Checked when no account matches, so a wrong email takes as long as a wrong password.
+# Checked when no account may sign in, so a wrong email takes as long as a wrong password.
 UNMATCHED_HASH = generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
 
 
@@ -86,9 +86,9 @@ def sign_in():
         allowed = account is not None and account.active
         if allowed and is_demo_account(account.email) and not current_app.config["PLANNER_DEMO"]:
             allowed = False
-        if account is None:
-            check_password_hash(UNMATCHED_HASH, form.password.data)
-        elif allowed and account.check_password(form.password.data):
+        # One hash check whatever the account, so no answer comes back faster than another.
+        matches = check_password_hash(account.password_hash if allowed else UNMATCHED_HASH, form.password.data)
+        if allowed and matches:
             session.clear()  # a fresh session on sign-in: nothing carried over from before
             login_user(account)
             audit(account, "sign_in", account, person=account.person)

@@ -1,4 +1,4 @@
-"""What every view gathers the same way: the loaded framework and today's date."""
+"""What every view gathers the same way: the loaded framework and today's date in the UK."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date
 from flask import current_app
 
 from planner.core.framework import Framework
+from planner.times import uk_today
 
 
 def framework() -> Framework:
@@ -15,5 +16,5 @@ def framework() -> Framework:
 
 
 def today() -> date:
-    """Today's date: the one reading of the clock a request makes, passed on to the core."""
-    return date.today()
+    """Today's date in the UK: the one reading of the clock a request makes, passed on to the core."""
+    return uk_today()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from werkzeug.exceptions import HTTPException
 
+from planner.db import db
+
 bp = Blueprint("errors", __name__)
 
 
@@ -23,6 +25,9 @@ def not_found(error):
 @bp.app_errorhandler(500)
 def server_error(error):
     """Something failed on our side; Flask has already logged the exception."""
+    # A failed statement leaves the session unusable until rolled back, and the page's header
+    # reads the signed-in account; nothing of the failed request is kept.
+    db.session.rollback()
     return render_template("errors/500.html"), 500
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -113,6 +113,7 @@ def plan(plan_id: int):
         is_latest=latest.id == row.id,
         is_self=is_self(current_user, person),
         is_manager=manages(current_user, person),
+        made_at=made_at(row),
         form=FlaskForm(),
     )
 
@@ -121,13 +122,18 @@ def plan(plan_id: int):
 @login_required
 def agree(plan_id: int):
     """Record the signed-in person's agreement: as the staff member, or as their manager."""
-    row = db.get_or_404(Plan, plan_id)
+    # Locked until the commit, so a staff member and a manager agreeing at the same moment
+    # both see each other's agreement and the plan ends agreed.
+    row = db.session.scalar(select(Plan).where(Plan.id == plan_id).with_for_update()) or abort(404)
     person = visible_person(row.person_id)
     as_staff, as_manager = is_self(current_user, person), manages(current_user, person)
     require(as_staff or as_manager)
     already = row.staff_agreed_at if as_staff else row.manager_agreed_at
     if row.read_only or already is not None:
         flash(_refusal(row))
+        return redirect(url_for("plans.plan", plan_id=row.id))
+    if request.form.get("made_at") != made_at(row):
+        flash("This plan was made again after you opened it, so it was not agreed. Read it as it is now, then agree it.")
         return redirect(url_for("plans.plan", plan_id=row.id))
     if as_staff:
         row.staff_agreed_at, row.staff_agreed_by = utcnow(), current_user.person
@@ -142,6 +148,12 @@ def agree(plan_id: int):
     return redirect(url_for("plans.plan", plan_id=row.id))
 
 
+def made_at(row: Plan) -> str:
+    """When the plan's content was made: the agree buttons carry it, so an agreement is always
+    to the content the agreer saw (a draft made again keeps its id but not this)."""
+    return row.created_at.isoformat()
+
+
 def _versions(person: Person) -> list[Plan]:
     """The person's plans, newest version first."""
     return list(db.session.scalars(select(Plan).where(Plan.person_id == person.id).order_by(Plan.version.desc())))
@@ -153,6 +165,9 @@ def _save_draft(person: Person, result: CorePlan, route: int, levels: dict) -> t
     Returns the row, whether it replaced a draft, and whether that draft had an agreement (now void).
     Also makes the plan's target the person's target role.
     """
+    # Locking the person makes two saves at the same moment take turns, so they never both
+    # claim the same new version number.
+    db.session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
     versions = _versions(person)
     latest = versions[0] if versions else None
     replaced = latest is not None and not latest.read_only
@@ -165,7 +180,9 @@ def _save_draft(person: Person, result: CorePlan, route: int, levels: dict) -> t
     row.result = plan_to_dict(result, framework())
     row.created_at, row.created_by = utcnow(), current_user.person
     row.staff_agreed_at = row.staff_agreed_by = row.manager_agreed_at = row.manager_agreed_by = None
-    person.target_role_id = result.target
+    if person.target_role_id != result.target:
+        audit(current_user, "set_target", person, person=person, old=person.target_role_id, new=result.target)
+        person.target_role_id = result.target
     db.session.add(row)
     return row, replaced, had_agreement
 

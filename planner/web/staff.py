@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from planner.core.errors import PlanningError
 from planner.core.overview import overview
 from planner.db import db
 from planner.models import Plan, current_levels, person_to_core, ratings_of
@@ -68,7 +69,12 @@ def person_home(person_id: int):
     """A person's home: role, band, readiness, top gaps and next actions."""
     person = visible_person(person_id)
     levels = current_levels(ratings_of(person))
-    result = overview(framework(), person_to_core(person, today(), levels), person.target_role_id, frozenset(levels), today())
+    # A target the framework no longer has is set aside (the page says so), not a failure.
+    target = person.target_role_id if person.target_role_id in framework().role else None
+    try:
+        result = overview(framework(), person_to_core(person, today(), levels), target, frozenset(levels), today())
+    except PlanningError as error:  # the person's own role is not in the framework
+        return render_template("staff/problem.html", person=person, problem=str(error))
     plans = db.session.scalar(select(func.count()).select_from(Plan).where(Plan.person_id == person.id))
     return render_template(
         "staff/home.html",
@@ -76,6 +82,7 @@ def person_home(person_id: int):
         framework=framework(),
         overview=result,
         levels=levels,
+        lost_target=person.target_role_id if person.target_role_id and not target else None,
         has_plan=bool(plans),
         is_self=is_self(current_user, person),
         is_manager=manages(current_user, person),

@@ -55,3 +55,39 @@ def test_a_wrong_method_is_a_styled_405_that_says_what_happened(small_client):
     assert "The method is not allowed for the requested URL." in html
     assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
     assert 'class="nhsuk-header' in html and "Traceback" not in html
+
+
+def test_a_failed_database_statement_still_gets_the_styled_500(web_app, world, monkeypatch, caplog):
+    from sqlalchemy import text
+
+    import planner.web.staff
+    from planner.db import db
+    from tests.web.conftest import sign_in
+
+    def broken(*args, **kwargs):
+        db.session.execute(text("select * from no_such_table"))
+
+    web_app.config["PROPAGATE_EXCEPTIONS"] = False
+    monkeypatch.setattr(planner.web.staff, "overview", broken)
+    client = web_app.test_client()
+    sign_in(client, world, "staff")
+    response = client.get("/me", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in page and "no_such_table" not in page
+    assert "Staff" in page  # the header still shows who is signed in
+
+
+def test_a_nul_character_in_a_form_is_refused_and_nothing_is_saved(web_app, world):
+    from tests.web.conftest import row_counts, sign_in
+
+    client = web_app.test_client()
+    sign_in(client, world, "staff")
+    before = row_counts(web_app)
+    response = client.post(
+        f"/people/{world.person['staff']}/assessment/ROT", data={"level_ROT_h01": "2", "note_ROT_h01": "a\x00b"}
+    )
+    assert response.status_code == 400
+    assert "cannot be stored (NUL)" in response.get_data(as_text=True)
+    assert row_counts(web_app) == before
+    assert client.get("/sign-in?next=%00").status_code in (302, 400)

@@ -54,6 +54,12 @@ def plan_rows(web_app, world, name: str = "staff") -> list[Plan]:
         return [(row.version, row.status) for row in rows]
 
 
+def seen(web_app, plan_id: int) -> dict:
+    """What the agree buttons send: when the plan's content was made, as the agreer saw it."""
+    with web_app.app_context():
+        return {"made_at": planner.web.plans.made_at(db.session.get(Plan, plan_id))}
+
+
 def events(web_app, action: str) -> list[AuditEvent]:
     with web_app.app_context():
         found = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
@@ -170,7 +176,7 @@ def test_a_target_and_route_missing_mean_the_current_role(web_app, web_client, w
 def test_a_changed_draft_loses_the_agreement_it_had(web_app, web_client, world):
     web_client = client_of(web_app, world, "staff")
     plan_id = make_plan(web_client, world)
-    web_client.post(f"/plans/{plan_id}/agree")
+    web_client.post(f"/plans/{plan_id}/agree", data=seen(web_app, plan_id))
 
     make_plan(web_client, world)
 
@@ -185,20 +191,20 @@ def test_staff_then_manager_agree_and_the_plan_becomes_read_only(web_app, web_cl
     web_client = client_of(web_app, world, "staff")
     plan_id = make_plan(web_client, world)
 
-    response = web_client.post(f"/plans/{plan_id}/agree")
+    response = web_client.post(f"/plans/{plan_id}/agree", data=seen(web_app, plan_id))
 
     assert response.status_code == 302 and response.headers["Location"] == f"/plans/{plan_id}"
     row = plan_row(web_app, plan_id)
     assert row["status"] == "draft" and row["staff_agreed_by_id"] == world.person["staff"] and row["staff_agreed_at"]
     html = page_of(web_client.get(f"/plans/{plan_id}"))
     assert "Your agreement to plan version 1 is recorded. The plan now waits for your manager&#39;s agreement." in html
-    assert re.search(r"Staff Agreed by Staff on \d+ \w+ 2\d{3} at \d\d:\d\d \(UTC\) Manager Not yet agreed", text_of(html)["Agreement"])
+    assert re.search(r"Staff Agreed by Staff on \d+ \w+ 2\d{3} at \d{1,2}:\d\d[ap]m Manager Not yet agreed", text_of(html)["Agreement"])
     assert "I agree this plan" not in html
 
     web_client = client_of(web_app, world, "manager")
     html = page_of(web_client.get(f"/plans/{plan_id}"))
     assert "Agree as manager" in html and "I agree this plan" not in html
-    assert web_client.post(f"/plans/{plan_id}/agree").status_code == 302
+    assert web_client.post(f"/plans/{plan_id}/agree", data=seen(web_app, plan_id)).status_code == 302
 
     row = plan_row(web_app, plan_id)
     assert row["status"] == "agreed" and row["manager_agreed_by_id"] == world.person["manager"]
@@ -224,9 +230,9 @@ def test_staff_then_manager_agree_and_the_plan_becomes_read_only(web_app, web_cl
 def test_an_agreed_plan_cannot_be_agreed_or_changed(web_app, web_client, world, name):
     web_client = client_of(web_app, world, "staff")
     plan_id = make_plan(web_client, world)
-    web_client.post(f"/plans/{plan_id}/agree")
+    web_client.post(f"/plans/{plan_id}/agree", data=seen(web_app, plan_id))
     web_client = client_of(web_app, world, "manager")
-    web_client.post(f"/plans/{plan_id}/agree")
+    web_client.post(f"/plans/{plan_id}/agree", data=seen(web_app, plan_id))
     web_client = client_of(web_app, world, name)
     before, counts = plan_row(web_app, plan_id), row_counts(web_app)
 
@@ -240,9 +246,9 @@ def test_an_agreed_plan_cannot_be_agreed_or_changed(web_app, web_client, world, 
 def test_a_new_version_after_an_agreed_plan_leaves_the_agreed_one_alone(web_app, web_client, world):
     web_client = client_of(web_app, world, "staff")
     first = make_plan(web_client, world)
-    web_client.post(f"/plans/{first}/agree")
+    web_client.post(f"/plans/{first}/agree", data=seen(web_app, first))
     web_client = client_of(web_app, world, "manager")
-    web_client.post(f"/plans/{first}/agree")
+    web_client.post(f"/plans/{first}/agree", data=seen(web_app, first))
     web_client = client_of(web_app, world, "staff")
     agreed = plan_row(web_app, first)
     with web_app.app_context():
@@ -265,10 +271,23 @@ def test_a_new_version_after_an_agreed_plan_leaves_the_agreed_one_alone(web_app,
     assert re.search(r"Version 1 Agreed Rota Lead 15 November 2026 Staff on \d+ \w+ \d{4} Manager Manager on", table)
 
 
+def test_an_agreement_to_a_draft_made_again_since_is_refused(web_app, world):
+    web_client = client_of(web_app, world, "staff")
+    plan_id = make_plan(web_client, world)
+    stale = seen(web_app, plan_id)
+    # Made again: the same row, with new content.
+    assert web_client.post(plans_url(world), data={"target": "lead", "route": "0"}).status_code == 302
+    before = row_counts(web_app)
+    response = web_client.post(f"/plans/{plan_id}/agree", data=stale, follow_redirects=True)
+    assert "This plan was made again after you opened it, so it was not agreed." in response.get_data(as_text=True)
+    assert plan_row(web_app, plan_id)["staff_agreed_at"] is None
+    assert row_counts(web_app) == before
+
+
 def test_agreeing_twice_changes_nothing(web_app, web_client, world):
     web_client = client_of(web_app, world, "staff")
     plan_id = make_plan(web_client, world)
-    web_client.post(f"/plans/{plan_id}/agree")
+    web_client.post(f"/plans/{plan_id}/agree", data=seen(web_app, plan_id))
     before, counts = plan_row(web_app, plan_id), row_counts(web_app)
 
     response = web_client.post(f"/plans/{plan_id}/agree", follow_redirects=True)
@@ -282,7 +301,7 @@ def test_a_manager_may_agree_first(web_app, web_client, world):
     plan_id = make_plan(web_client, world)
     web_client = client_of(web_app, world, "manager")
 
-    response = web_client.post(f"/plans/{plan_id}/agree", follow_redirects=True)
+    response = web_client.post(f"/plans/{plan_id}/agree", data=seen(web_app, plan_id), follow_redirects=True)
 
     assert "The plan now waits for Staff&#39;s agreement." in page_of(response)
     assert plan_row(web_app, plan_id)["status"] == "draft"

@@ -102,3 +102,26 @@ def test_names_are_shown_as_text_everywhere_even_inside_the_nhs_components(web_a
     page = web_client.get("/me", follow_redirects=True).get_data(as_text=True)
     assert "<b>Sam</b>" not in page
     assert page.count("&lt;b&gt;Sam&lt;/b&gt;") >= 2  # in the header's account item and on the page
+
+
+def test_a_target_the_framework_no_longer_has_is_set_aside_with_a_warning(web_app, web_client, world):
+    with web_app.app_context():
+        db.session.get(Person, world.person["staff"]).target_role_id = "retired_role"
+        db.session.commit()
+    sign_in(web_client, world, "staff")
+    page = web_client.get(f"/people/{world.person['staff']}").get_data(as_text=True)
+    assert "Target role no longer in the framework" in page and "retired_role" in page
+    assert "Choose a target role" in page
+
+
+def test_a_role_the_framework_no_longer_has_says_so_instead_of_failing(web_app, web_client, world):
+    with web_app.app_context():
+        db.session.get(Person, world.person["staff"]).role_id = "retired_role"
+        db.session.commit()
+    sign_in(web_client, world, "staff")
+    response = web_client.get(f"/people/{world.person['staff']}")
+    assert response.status_code == 200
+    assert "no plan can be made" in response.get_data(as_text=True)
+    assert "unknown role &#39;retired_role&#39;" in response.get_data(as_text=True)
+    assert web_client.get(f"/people/{world.person['staff']}/assessment").status_code == 200
+    assert web_client.get(f"/people/{world.person['staff']}/assessment/ROT").status_code == 200
