@@ -66,6 +66,8 @@ class Plan:
     total_hours: float
     completion: date
     reviews: tuple[date, ...]
+    route: int = 0
+    """The number of the route followed (0 = fastest); the last one when fewer routes exist than asked."""
 
 
 def assemble_plan(
@@ -78,10 +80,11 @@ def assemble_plan(
     """
     role_requirements(framework, person.role)
     goal = target_role if target_role and target_role != person.role else None
-    pathway = None
+    pathway, followed = None, 0
     if goal:
         routes = find_pathways(framework, person, goal)
-        pathway = routes[min(max(route, 0), len(routes) - 1)]
+        followed = min(max(route, 0), len(routes) - 1)
+        pathway = routes[followed]
         study = tuple(step for move in pathway.steps for step in move.study)
         needs = find_needs(framework, person.levels, role_requirements(framework, goal))
     else:
@@ -109,6 +112,7 @@ def assemble_plan(
         total_hours=sum(s.hours for s in study),
         completion=completion,
         reviews=reviews,
+        route=followed,
     )
 
 

@@ -83,7 +83,7 @@ def create(person_id: int):
         )
     except PlanningError as problem:
         return _plans_page(person, form, str(problem))
-    row, replaced, had_agreement = _save_draft(person, result, form.route_number, levels)
+    row, replaced, had_agreement = _save_draft(person, result, levels)
     audit(
         current_user, "plan_saved", row, person=person,
         version=row.version, target=row.target_role_id, route=row.route, replaced_draft=replaced,
@@ -159,7 +159,7 @@ def _versions(person: Person) -> list[Plan]:
     return list(db.session.scalars(select(Plan).where(Plan.person_id == person.id).order_by(Plan.version.desc())))
 
 
-def _save_draft(person: Person, result: CorePlan, route: int, levels: dict) -> tuple[Plan, bool, bool]:
+def _save_draft(person: Person, result: CorePlan, levels: dict) -> tuple[Plan, bool, bool]:
     """Keep ``result`` as the person's draft: the latest version when it is a draft, else a new version.
 
     Returns the row, whether it replaced a draft, and whether that draft had an agreement (now void).
@@ -173,7 +173,7 @@ def _save_draft(person: Person, result: CorePlan, route: int, levels: dict) -> t
     replaced = latest is not None and not latest.read_only
     row = latest if replaced else Plan(person=person, version=latest.version + 1 if latest else 1)
     had_agreement = bool(row.staff_agreed_at or row.manager_agreed_at)
-    route = route if result.target else 0
+    route = result.route  # the route followed, which is the last when fewer exist than asked
     day, version = result.today, framework().version
     row.status, row.framework_version, row.plan_date, row.target_role_id, row.route = "draft", version, day, result.target, route
     row.inputs = plan_inputs(version, result.target, route, levels, person.protected_hours, person.months_in_role(day), day)

@@ -24,7 +24,9 @@ def test_plan_towards_a_target_follows_the_fastest_route():
 def test_a_later_route_can_be_chosen_and_is_clamped():
     plan = assemble_plan(mini_framework(), person(A=1, C=1), "r3", TODAY, route=2)
     assert [s.kind for s in plan.pathway.steps] == ["cross_over"]
-    assert assemble_plan(mini_framework(), person(A=1, C=1), "r3", TODAY, route=99).pathway == plan.pathway
+    assert plan.route == 2
+    clamped = assemble_plan(mini_framework(), person(A=1, C=1), "r3", TODAY, route=99)
+    assert clamped.pathway == plan.pathway and clamped.route == 2
 
 
 @pytest.mark.parametrize("target", [None, "r1"])

@@ -436,3 +436,12 @@ def test_names_are_shown_as_text_not_markup(web_app, world):
         html = page[page.index("<main"):page.index("</main>")]  # this feature's part of the page
         assert "<b>Sam</b>" not in html
         assert "&lt;b&gt;Sam&lt;/b&gt;" in html
+
+
+def test_a_route_number_past_the_last_route_is_saved_as_the_route_followed(web_app, world):
+    web_client = client_of(web_app, world, "staff")
+
+    plan_id = make_plan(web_client, world, "lead", "4")  # rota to lead has fewer than five routes
+
+    row = plan_row(web_app, plan_id)
+    assert row["route"] < 4 and row["inputs"]["route"] == row["route"]
