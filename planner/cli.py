@@ -303,3 +303,55 @@ def demo_command(if_empty: bool) -> None:
     click.echo(f"Demo sign-ins, all with the password {seeded.password} (they work only while PLANNER_DEMO=1):")
     for sign_in in seeded.sign_ins:
         click.echo(f"  {sign_in.email} ({', '.join(sign_in.roles)}): {sign_in.person}, {sign_in.about}")
+
+
+@cli.command("print-plans")
+@click.option("--trust", "trust_id", type=int, help="Print everyone in this trust (its id).")
+@click.option("--team", "team_id", type=int, help="Print everyone in this team (its id).")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="The file to write.")
+@click.option("--zip", "as_zip", is_flag=True, help="A zip of one PDF per person, instead of one PDF with a contents page.")
+@click.option(
+    "--work-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Keep each rendered plan here, so running again after a failure reuses the plans already done.",
+)
+@today_option
+def print_plans_command(trust_id: int | None, team_id: int | None, out_path: str, as_zip: bool, work_dir: str | None, today) -> None:
+    """Print the development plans of everyone in a team or trust (read only: changes nothing)."""
+    from pathlib import Path
+
+    from planner.bulk import Batch, write_combined, write_zip
+
+    if (trust_id is None) == (team_id is None):
+        raise click.UsageError("give exactly one of --trust ID and --team ID")
+    out = Path(out_path)
+    if not out.parent.is_dir():
+        _fail([f"Error: the folder {out.parent} does not exist; make it first or choose another --out."], 1)
+    kind, ident = ("team", team_id) if team_id is not None else ("trust", trust_id)
+    try:
+        scope = db.session.get(models.Team if kind == "team" else models.Trust, ident)
+    except SQLAlchemyError:
+        _fail(["Error: the database has no tables yet; run 'planner db upgrade' first."], 1)
+    if scope is None:
+        _fail([f"Error: there is no {kind} with id {ident}."], 1)
+    framework = current_app.extensions["planner_framework"]
+    today = today.date() if today else date.today()
+    batch = Batch(framework, today, **{kind: scope})
+    total = len(batch)
+    if not total:
+        _fail([f"Error: no one is in {scope.name}; nothing printed."], 1)
+    write = write_zip if as_zip else write_combined
+    try:
+        with click.progressbar(length=total, label="Printing plans", file=sys.stderr) as bar:
+            written = write(batch, out, lambda done, total: bar.update(1), Path(work_dir) if work_dir else None)
+    except PlanningError as error:
+        _fail([f"Error: {error}"], 1)
+    except OSError as error:
+        _fail([f"Error: could not write {out}: {error.strerror or error}."], 1)
+    click.echo(
+        f"Wrote {written.plans} plan{'s' if written.plans != 1 else ''} to {out.resolve()} "
+        f"({written.from_current} assembled from current data, not yet agreed)."
+    )
+    if written.rendered < written.plans:
+        click.echo(f"Reused {written.plans - written.rendered} plan(s) already rendered in {work_dir}.")
