@@ -246,7 +246,7 @@ def validation_form(framework: Framework, claims: list[Claim]) -> ValidationForm
     """A form with one group of fields for each claim."""
 
     class Form(ValidationForm):
-        pass
+        """This request's fields, added below: a class of its own, so requests never share fields."""
 
     levels = [SelectChoice(level.level, f"{level.level} – {level.label}") for level in framework.scale]
     for claim in claims:
