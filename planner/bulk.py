@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+from pypdf import PdfReader
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from sqlalchemy import func, select
 
@@ -36,6 +35,7 @@ from planner.core.errors import PlanningError
 from planner.core.framework import Framework
 from planner.db import db
 from planner.models import Person, Plan, Team, Trust
+from planner.pdfjoin import JoinedPdf
 from planner.printing import NOT_YET_AGREED, PrintablePlan, printable_from_current, printable_from_saved
 
 Progress = Callable[[int, int], None]
@@ -123,27 +123,37 @@ def write_combined(entries: Batch, path: Path, progress: Progress | None = None,
     """Write one PDF atomically at ``path``: a contents page listing each person with the page their
     plan starts on, then every plan, with a bookmark per person and their sections beneath it.
 
-    Plans are rendered one at a time to files; assembling them holds the pages of every plan in
-    memory (pypdf's writer keeps them until it writes), about 50 KB a person.
+    Plans are rendered one at a time to files, then copied into the result one at a time, so memory
+    holds only each plan's page count and bookmarks, never their pages.
     """
     path, written = Path(path), Written()
     title = getattr(entries, "title", "Development plans")
     with _work_folder(work_dir) as folder:
         done = [
-            (entry.printable, rendered, len(PdfReader(rendered).pages))
+            (_Contents.of(entry.printable), rendered, len(PdfReader(rendered).pages))
             for entry, rendered in _rendered(entries, folder, progress, written)
         ]
-        contents = _contents(title, [(printable, pages) for printable, _, pages in done])
-        writer = PdfWriter()
-        writer.append(contents, import_outline=False)
-        for printable, rendered, _ in done:
-            writer.append(rendered, outline_item=printable.person)
-        writer.add_metadata({"/Title": title, "/Creator": "planner"})
-        writer.root_object[NameObject("/Lang")] = TextStringObject("en-GB")
-        writer.page_mode = "/UseOutlines"
+        contents = _contents(title, [(line, pages) for line, _, pages in done])
         with _atomic(path) as out:
-            writer.write(out)
+            joined = JoinedPdf(out, title=title)
+            joined.append(contents)
+            for line, rendered, _ in done:
+                joined.append(rendered, bookmark=line.person)
+            joined.close()
     return written
+
+
+@dataclass(frozen=True)
+class _Contents:
+    """What the contents page says of one plan; kept instead of the whole plan while the rest render."""
+
+    person: str
+    team: str
+    status: str
+
+    @classmethod
+    def of(cls, printable: PrintablePlan) -> _Contents:
+        return cls(printable.person, printable.team, printable.status)
 
 
 def _rendered(entries: Batch, folder: Path, progress: Progress | None, written: Written) -> Iterator[tuple[Entry, Path]]:
@@ -162,7 +172,7 @@ def _rendered(entries: Batch, folder: Path, progress: Progress | None, written: 
             progress(done, total)
 
 
-def _contents(title: str, plans: list[tuple[PrintablePlan, int]]) -> BytesIO:
+def _contents(title: str, plans: list[tuple[_Contents, int]]) -> BytesIO:
     """The contents pages as a PDF: each person, team, status and the page their plan starts on."""
     contents_pages = 1
     while True:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -23,6 +22,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -66,6 +66,7 @@ STYLES = {
         "h3": {"fontName": "Helvetica-Bold", "fontSize": 11.5, "leading": 15, "textColor": COLOURS["ink"], "spaceBefore": 8, "spaceAfter": 4},
         "body": {"fontName": "Helvetica", "fontSize": 10, "leading": 14, "textColor": COLOURS["ink"], "spaceAfter": 6},
         "cell": {"fontName": "Helvetica", "fontSize": 9, "leading": 12, "textColor": COLOURS["ink"]},
+        "cell_right": {"fontName": "Helvetica", "fontSize": 9, "leading": 12, "textColor": COLOURS["ink"], "alignment": TA_RIGHT},
         "head": {"fontName": "Helvetica-Bold", "fontSize": 9, "leading": 12, "textColor": COLOURS["white"]},
         "head_right": {"fontName": "Helvetica-Bold", "fontSize": 9, "leading": 12, "textColor": COLOURS["white"], "alignment": TA_RIGHT},
         "key": {"fontName": "Helvetica-Bold", "fontSize": 9.5, "leading": 13, "textColor": COLOURS["ink"]},
@@ -237,39 +238,27 @@ def _where_i_am(printable: PrintablePlan) -> list:
 
 
 def _readiness_chart(bars: list[tuple[str, int]]) -> Drawing:
-    """A horizontal bar per role, 0 to 100 percent, each bar labelled with its figure."""
-    style = STYLES["chart"]
-    rows = len(bars)
-    plot_height = rows * style["bar_height"] + (rows + 1) * style["gap"]
-    drawing = Drawing(style["width"], plot_height + 24)
-    chart = HorizontalBarChart()
-    chart.x, chart.y = style["label_width"], 18
-    chart.width, chart.height = style["width"] - style["label_width"] - 30, plot_height
-    # Categories run bottom to top, so the current role is given last to be drawn on top.
-    chart.data = [[value for _, value in reversed(bars)]]
-    chart.categoryAxis.categoryNames = [label for label, _ in reversed(bars)]
-    chart.categoryAxis.labels.fontName = STYLES["font"]["regular"]
-    chart.categoryAxis.labels.fontSize = style["font_size"]
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.categoryAxis.labels.dx = -6
-    chart.categoryAxis.strokeColor = STYLES["colour"]["grey"]
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
-    chart.valueAxis.labelTextFormat = "%d%%"
-    chart.valueAxis.labels.fontName = STYLES["font"]["regular"]
-    chart.valueAxis.labels.fontSize = style["font_size"] - 1
-    chart.valueAxis.strokeColor = STYLES["colour"]["grey"]
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = STYLES["colour"]["rule"]
-    chart.bars[0].fillColor = STYLES["colour"]["blue"]
-    chart.bars[0].strokeColor = None
-    chart.barWidth = style["bar_height"]
-    chart.groupSpacing = style["gap"]
-    chart.barLabelFormat = "%d%%"
-    chart.barLabels.fontName = STYLES["font"]["bold"]
-    chart.barLabels.fontSize = style["font_size"]
-    chart.barLabels.boxAnchor = "w"
-    chart.barLabels.dx = 4
-    drawing.add(chart)
+    """A horizontal bar per role on a 0 to 100 percent scale with grid lines, each bar labelled
+    with its figure. Drawn from plain shapes: reportlab's chart classes cost more than the rest of
+    a page together."""
+    style, colour, font = STYLES["chart"], STYLES["colour"], STYLES["font"]
+    left, size = style["label_width"], style["font_size"]
+    scale = style["width"] - left - 30
+    plot_height = len(bars) * style["bar_height"] + (len(bars) + 1) * style["gap"]
+    bottom = 18
+    drawing = Drawing(style["width"], plot_height + bottom + 6)
+    for percent in range(0, 101, 25):
+        x = left + scale * percent / 100
+        drawing.add(Line(x, bottom, x, bottom + plot_height, strokeColor=colour["rule"] if percent else colour["grey"], strokeWidth=0.5))
+        drawing.add(String(x, bottom - size - 2, f"{percent}%", fontName=font["regular"], fontSize=size - 1, fillColor=colour["ink"], textAnchor="middle"))
+    drawing.add(Line(left, bottom, left + scale, bottom, strokeColor=colour["grey"], strokeWidth=0.5))
+    top = bottom + plot_height
+    for label, value in bars:
+        top -= style["gap"] + style["bar_height"]
+        middle = top + style["bar_height"] / 2 - size / 3
+        drawing.add(String(left - 6, middle, label, fontName=font["regular"], fontSize=size, fillColor=colour["ink"], textAnchor="end"))
+        drawing.add(Rect(left, top, scale * value / 100, style["bar_height"], fillColor=colour["blue"], strokeColor=None))
+        drawing.add(String(left + scale * value / 100 + 4, middle, f"{value}%", fontName=font["bold"], fontSize=size, fillColor=colour["ink"]))
     return drawing
 
 
@@ -348,19 +337,19 @@ def _gaps(printable: PrintablePlan) -> list:
     gaps, met = printable.gaps, printable.met
     if gaps:
         story.append(_text(f"{len(gaps)} gap{'s' if len(gaps) != 1 else ''} for {printable.goal}, most urgent first. Each rating is given in words as well as by colour."))
-        rows = [[_text(h, "head") for h in ("Competency", "Domain")] + [_text(h, "head_right") for h in ("Current", "Required", "Gap")] + [_text("Rating", "head")]]
+        rows = [["Competency, and its domain beneath", "Current", "Required", "Gap", "Rating"]]
         fills = []
         for number, need in enumerate(gaps, 1):
             colour, words = rag(need)
             name = need["name"] + (" (critical)" if need["critical"] else "")
             if need["prerequisite_for"]:
                 name += f". Needed first for {', '.join(d['name'] for d in need['prerequisite_for'])}"
-            rows.append([
-                _text(name, "cell"), _text(need["domain_name"], "cell"),
-                str(need["current"]), str(need["required"]), str(need["gap"]), _text(words, f"rag_{colour}"),
-            ])
-            fills.append(("BACKGROUND", (5, number), (5, number), STYLES["colour"][colour]))
-        story.append(_table(rows, [None, 34 * mm, 16 * mm, 18 * mm, 11 * mm, 36 * mm], (2, 3, 4), fills))
+            # The rating's colour, then its words a phrase a line, so the narrow column rarely wraps.
+            rating = words.replace(": ", "\n", 1).replace(", ", "\n")
+            cells = [f"{name}\n{need['domain_name']}", str(need["current"]), str(need["required"]), str(need["gap"]), (rating, f"rag_{colour}")]
+            rows.append(cells)
+            fills.append(("BACKGROUND", (4, number), (4, number), STYLES["colour"][colour]))
+        story.append(_table(rows, [None, 16 * mm, 18 * mm, 11 * mm, 30 * mm], (1, 2, 3), fills))
     else:
         story.append(_text(f"No gaps: every level {printable.goal} asks for is already held."))
     if met:
@@ -375,21 +364,16 @@ def _training(printable: PrintablePlan) -> list:
     if not plan["modules"]:
         return story + [_text("No training is needed.")]
     story.append(_text(f"{len(plan['modules'])} module{'s' if len(plan['modules']) != 1 else ''} in study order, {plan['total_hours']:g} hours in all."))
-    rows = [[_text("Step", "head_right"), _text("Module", "head"), _text("Hours", "head_right"), _text("Mode", "head"), _text("Provider", "head"), _text("When", "head")]]
+    rows = [["Step", "Module", "Hours", "Mode", "Provider", "When"]]
     for module in plan["modules"]:
         when = f"{module['start']:%B %Y}" + (f" to {module['end']:%B %Y}" if module["end"] != module["start"] else "")
-        rows.append([
-            str(module["step"]), _text(module["title"], "cell"), f"{module['hours']:g}",
-            _text(module["mode"].capitalize(), "cell"), _text(module["provider"], "cell"), _text(when, "cell"),
-        ])
+        rows.append([str(module["step"]), module["title"], f"{module['hours']:g}", module["mode"].capitalize(), module["provider"], when])
     story.append(_table(rows, [12 * mm, None, 14 * mm, 22 * mm, 30 * mm, 38 * mm], (0, 2)))
     heading = _text(f"Month by month, within {printable.protected_hours:g} hours of protected learning time a month", "h3")
-    rows = [[_text("Month", "head"), _text("Modules and hours", "head"), _text("Hours used", "head_right")]]
+    rows = [["Month", "Modules and hours", "Hours used"]]
     for month in plan["months"]:
-        parts = "<br/>".join(escape(f"{part['title']}: {part['hours']:g} hour{'s' if part['hours'] != 1 else ''}") for part in month["hours"])
-        rows.append([
-            f"{month['month']:%B %Y}", Paragraph(parts, PARAGRAPHS["cell"]), f"{month['total']:g} of {printable.protected_hours:g}",
-        ])
+        parts = "\n".join(f"{part['title']}: {part['hours']:g} hour{'s' if part['hours'] != 1 else ''}" for part in month["hours"])
+        rows.append([f"{month['month']:%B %Y}", parts, f"{month['total']:g} of {printable.protected_hours:g}"])
     story += [CondPageBreak(STYLES["page"]["keep_with_table"]), heading, _table(rows, [32 * mm, None, 24 * mm], (2,))]
     story.append(_text(f"The training is done by {plan['completion']:%B %Y}: {len(plan['months'])} month{'s' if len(plan['months']) != 1 else ''} of protected learning time."))
     return story
@@ -433,25 +417,57 @@ def _sign_off(printable: PrintablePlan) -> list:
 def _table(rows: list, widths: list, numeric: tuple[int, ...], extra: list | None = None) -> Table:
     """A data table with a blue header row repeated on every page, striped rows and a light grid.
 
-    Cells that need no wrapping are plain strings (laying out a paragraph per cell is slow), set in
-    the cell style's font and right-aligned in the ``numeric`` columns.
+    ``rows`` holds plain text (lines split by newlines), the first row the headings, or a ready
+    flowable where a cell needs its own look. ``widths`` may leave one column as None to take the
+    rest of the page. The ``numeric`` columns are right-aligned.
     """
-    style, cell = STYLES["table"], STYLES["paragraph"]["cell"]
-    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    style, cell, head = STYLES["table"], STYLES["paragraph"]["cell"], STYLES["paragraph"]["head"]
+    page = STYLES["page"]
+    rest = page["size"][0] - 2 * page["margin"] - sum(width for width in widths if width)
+    widths = [width or rest for width in widths]
+    looks: list = []
+    laid_out = [
+        [_cell(value, width, (column, number), looks, heading=number == 0, right=column in numeric) for column, (value, width) in enumerate(zip(row, widths))]
+        for number, row in enumerate(rows)
+    ]
+    table = Table(laid_out, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle([
             ("BACKGROUND", (0, 0), (-1, 0), STYLES["colour"]["blue"]),
             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, style["stripe"]]),
             ("GRID", (0, 0), (-1, -1), style["grid"], STYLES["colour"]["rule"]),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONT", (0, 0), (-1, 0), head["fontName"], head["fontSize"], head["leading"]),
+            ("TEXTCOLOR", (0, 0), (-1, 0), head["textColor"]),
             ("FONT", (0, 1), (-1, -1), cell["fontName"], cell["fontSize"], cell["leading"]),
             ("TEXTCOLOR", (0, 1), (-1, -1), cell["textColor"]),
-            *[("ALIGN", (column, 1), (column, -1), "RIGHT") for column in numeric],
+            *[("ALIGN", (column, 0), (column, -1), "RIGHT") for column in numeric],
             *_padding(),
+            *looks,
             *(extra or []),
         ])
     )
     return table
+
+
+def _cell(value, width: float, where: tuple[int, int], looks: list, *, heading: bool, right: bool):
+    """A table cell: its text as it is when every line fits the column, otherwise a paragraph that
+    wraps. Laying out a paragraph costs many times more than drawing a string, and most cells fit.
+
+    ``value`` is text, text with the name of its paragraph style, or a ready flowable. A styled
+    text that fits adds its font and colour for the cell at ``where`` to ``looks``.
+    """
+    if not isinstance(value, (str, tuple)):
+        return value
+    text, name = value if isinstance(value, tuple) else (value, ("head" if heading else "cell") + ("_right" if right else ""))
+    style = PARAGRAPHS[name]
+    room = width - 2 * STYLES["table"]["padding"]
+    lines = text.split("\n")
+    if all(stringWidth(line, style.fontName, style.fontSize) <= room for line in lines):
+        if isinstance(value, tuple):
+            looks += [("FONT", where, where, style.fontName, style.fontSize, style.leading), ("TEXTCOLOR", where, where, style.textColor)]
+        return text
+    return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
 def _padding() -> list:

@@ -230,6 +230,68 @@ def test_a_rerun_with_a_work_folder_renders_only_the_people_not_yet_done(app, se
     assert [item.title for item in PdfReader(tmp_path / "team.pdf").outline] == seeded.names
 
 
+@pytest.fixture
+def fifty(app, seeded):
+    """A team of fifty (names with a number, so their order is known), in the seeded trust."""
+    framework = app.extensions["planner_framework"]
+    with app.app_context():
+        trust = db.session.get(Trust, seeded.trust)
+        team = Team(name="Changeover", trust=trust)
+        names = [f"Member {number:02d}" for number in range(1, 51)]
+        for number, name in enumerate(reversed(names)):
+            db.session.add(Person(
+                name=name, email=f"member{number}@trust.nhs.example", trust=trust, team=team, role_id="rota_coordinator",
+                band=framework.role["rota_coordinator"].band, started_in_role=date(2025, 3, 1), protected_hours=4,
+            ))
+        db.session.commit()
+        return team.id, names
+
+
+def fifty_batch(app, team_id: int) -> Batch:
+    return Batch(app.extensions["planner_framework"], TODAY, team=db.session.get(Team, team_id))
+
+
+def test_fifty_people_make_one_pdf_with_fifty_bookmarks(app, fifty, tmp_path, renders):
+    team_id, names = fifty
+    with app.app_context():
+        written = write_combined(fifty_batch(app, team_id), tmp_path / "fifty.pdf")
+    reader = PdfReader(tmp_path / "fifty.pdf", strict=True)
+    assert written.plans == 50 and [item.title for item in reader.outline] == names
+    # The contents (two pages for fifty), then one page for each of the quick plans, each where its
+    # bookmark and its line in the contents say.
+    assert len(reader.pages) == 52
+    assert [reader.get_destination_page_number(item) for item in reader.outline] == list(range(2, 52))
+    assert [int(n) for n in re.findall(r"Not yet agreed (\d+)", text_of(reader, reader.pages[:2]))] == list(range(3, 53))
+
+
+def test_fifty_people_make_a_zip_of_fifty_valid_pdfs(app, fifty, tmp_path, renders):
+    team_id, names = fifty
+    with app.app_context():
+        write_zip(fifty_batch(app, team_id), tmp_path / "fifty.zip")
+    with zipfile.ZipFile(tmp_path / "fifty.zip") as archive:
+        assert archive.testzip() is None
+        members = archive.namelist()
+        assert members == [f"{n:04d}-member-{n:02d}.pdf" for n in range(1, 51)]
+        for member, name in zip(members, names):
+            assert text_of(PdfReader(io.BytesIO(archive.read(member)), strict=True)).startswith(name)
+
+
+def test_an_interrupted_print_of_fifty_resumes_and_ends_with_fifty_once_each(app, fifty, tmp_path, renders):
+    team_id, names = fifty
+    out, work = tmp_path / "fifty.pdf", tmp_path / "work"
+    renders.fail_at = 31
+    with app.app_context(), pytest.raises(RuntimeError):
+        write_combined(fifty_batch(app, team_id), out, work_dir=work)
+    assert not out.exists() and len(list(work.glob("*.pdf"))) == 30
+    renders.fail_at, renders.calls = None, []
+    with app.app_context():
+        written = write_combined(fifty_batch(app, team_id), out, work_dir=work)
+    assert renders.calls == names[30:] and (written.plans, written.rendered) == (50, 20)
+    reader = PdfReader(out, strict=True)
+    assert [item.title for item in reader.outline] == names
+    assert [page.extract_text().split(" Not yet")[0] for page in reader.pages[2:]] == names
+
+
 def test_a_changed_plan_is_rendered_again_not_reused(app, seeded, tmp_path, renders):
     work = tmp_path / "work"
     with app.app_context():
