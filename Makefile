@@ -28,6 +28,7 @@ test: install-test assets
 
 bench: install
 	$(BIN)/python bench/core.py
+	$(BIN)/python bench/pdf.py
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "planner needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
