@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(config.from_environment())
     if test_config:
         app.config.update(test_config)
+    config.check_settings(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
     # A broken framework stops start-up here, listing every problem (FrameworkError).

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
-import unicodedata
 import zipfile
 from io import BytesIO
 from collections.abc import Callable, Iterator
@@ -36,7 +34,7 @@ from planner.core.framework import Framework
 from planner.db import db
 from planner.models import Person, Plan, Team, Trust
 from planner.pdfjoin import JoinedPdf
-from planner.printing import NOT_YET_AGREED, PrintablePlan, printable_from_current, printable_from_saved
+from planner.printing import NOT_YET_AGREED, PrintablePlan, printable_from_current, printable_from_saved, slug
 
 Progress = Callable[[int, int], None]
 """Told (people done, people in all) after each person."""
@@ -115,7 +113,7 @@ def write_zip(entries: Batch, path: Path, progress: Progress | None = None, work
     with _work_folder(work_dir) as folder, _atomic(path) as out:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for number, (entry, rendered) in enumerate(_rendered(entries, folder, progress, written), 1):
-                archive.write(rendered, f"{number:04d}-{_slug(entry.printable.person)}.pdf")
+                archive.write(rendered, f"{number:04d}-{slug(entry.printable.person)}.pdf")
     return written
 
 
@@ -197,12 +195,6 @@ def _contents(title: str, plans: list[tuple[_Contents, int]]) -> BytesIO:
 
 def _cell(text: str, style: str = "cell") -> Paragraph:
     return Paragraph(escape(text), pdf.PARAGRAPHS[style])
-
-
-def _slug(name: str) -> str:
-    """A name as ASCII for a file name: "Amira Shah" gives ``amira-shah``."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "person"
 
 
 @contextmanager

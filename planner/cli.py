@@ -26,6 +26,7 @@ from planner.core.errors import FrameworkError, InputError, PlanningError
 from planner.core.framework import Framework, Person
 from planner.core.pathways import Pathway, find_pathways
 from planner.core.tna import NeedsAnalysis, analyse_needs
+from planner.config import SettingsError
 from planner.db import db
 from planner.demo import seed_demo
 from planner.frameworks import check_framework, load_framework, summary
@@ -39,6 +40,8 @@ def _create_app():
         return create_app()
     except FrameworkError as error:
         raise NoAppException("the framework file has problems:\n" + str(error)) from None
+    except SettingsError as error:
+        raise NoAppException(f"a setting is wrong: {error}") from None
 
 
 cli = FlaskGroup(

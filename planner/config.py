@@ -29,6 +29,12 @@ def default_config(instance_path: str) -> dict:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Printing many plans runs in a background thread of the web process ("thread"), or before
+        # the request that asked for it returns ("inline"). A job not heard of for the given
+        # seconds counts as stopped (its server restarted) and may be retried.
+        "PLANNER_JOBS_MODE": "thread",
+        "PLANNER_JOBS_STALE_AFTER": 120,
+        "PLANNER_PRINT_JOBS_DIR": os.path.join(instance_path, "print-jobs"),
     }
 
 
@@ -44,6 +50,9 @@ ENVIRONMENT_KEYS = {
     "PLANNER_ASSETS": "PLANNER_ASSETS",
     "PLANNER_DEMO": "PLANNER_DEMO",
     "PLANNER_SIGN_IN_LIMIT": "PLANNER_SIGN_IN_LIMIT",
+    "PLANNER_JOBS_MODE": "PLANNER_JOBS_MODE",
+    "PLANNER_JOBS_STALE_AFTER": "PLANNER_JOBS_STALE_AFTER",
+    "PLANNER_PRINT_JOBS_DIR": "PLANNER_PRINT_JOBS_DIR",
 }
 FLAGS = {"PLANNER_DEMO"}
 
@@ -56,6 +65,29 @@ def from_environment(environ: dict[str, str] | None = None) -> dict:
         for name, key in ENVIRONMENT_KEYS.items()
         if environ.get(name)
     }
+
+JOB_MODES = ("thread", "inline")
+
+
+class SettingsError(ValueError):
+    """A setting has a value planner cannot use; the message names it and says what it takes."""
+
+
+def check_settings(settings: dict) -> None:
+    """Refuse settings planner cannot run with, before anything relies on them; numbers given as
+    text (as the environment gives them) become numbers."""
+    mode = settings["PLANNER_JOBS_MODE"]
+    if mode not in JOB_MODES:
+        raise SettingsError(f"PLANNER_JOBS_MODE is {mode!r}; it must be one of: {', '.join(JOB_MODES)}.")
+    stale = settings["PLANNER_JOBS_STALE_AFTER"]
+    try:
+        seconds = float(stale)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not seconds > 0:
+        raise SettingsError(f"PLANNER_JOBS_STALE_AFTER is {stale!r}; it must be a number of seconds above 0, such as 120.")
+    settings["PLANNER_JOBS_STALE_AFTER"] = seconds
+
 
 DEMO_EMAIL_DOMAIN = "demo.example"
 """Every demo account's email ends ``@demo.example``: such accounts sign in only in demo mode."""

@@ -417,9 +417,9 @@ def _sign_off(printable: PrintablePlan) -> list:
 def _table(rows: list, widths: list, numeric: tuple[int, ...], extra: list | None = None) -> Table:
     """A data table with a blue header row repeated on every page, striped rows and a light grid.
 
-    ``rows`` holds plain text (lines split by newlines), the first row the headings, or a ready
-    flowable where a cell needs its own look. ``widths`` may leave one column as None to take the
-    rest of the page. The ``numeric`` columns are right-aligned.
+    ``rows`` holds plain text (lines split by newlines), the first row the headings; a cell that
+    needs its own look is its text with the name of its paragraph style. ``widths`` may leave one
+    column as None to take the rest of the page. The ``numeric`` columns are right-aligned.
     """
     style, cell, head = STYLES["table"], STYLES["paragraph"]["cell"], STYLES["paragraph"]["head"]
     page = STYLES["page"]
@@ -454,11 +454,9 @@ def _cell(value, width: float, where: tuple[int, int], looks: list, *, heading: 
     """A table cell: its text as it is when every line fits the column, otherwise a paragraph that
     wraps. Laying out a paragraph costs many times more than drawing a string, and most cells fit.
 
-    ``value`` is text, text with the name of its paragraph style, or a ready flowable. A styled
-    text that fits adds its font and colour for the cell at ``where`` to ``looks``.
+    ``value`` is text, or text with the name of its paragraph style; a styled text that fits adds
+    its font and colour for the cell at ``where`` to ``looks``.
     """
-    if not isinstance(value, (str, tuple)):
-        return value
     text, name = value if isinstance(value, tuple) else (value, ("head" if heading else "cell") + ("_right" if right else ""))
     style = PARAGRAPHS[name]
     room = width - 2 * STYLES["table"]["padding"]

@@ -215,10 +215,15 @@ def move_words(kind: str) -> str:
 
 def pdf_filename(printable: PrintablePlan) -> str:
     """A download's file name, such as ``development-plan-amira-shah-v1.pdf`` (ASCII only)."""
-    ascii_name = unicodedata.normalize("NFKD", printable.person).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "person"
     version = f"-v{printable.version}" if printable.version else ""
-    return f"development-plan-{slug}{version}.pdf"
+    return f"development-plan-{slug(printable.person)}{version}.pdf"
+
+
+def slug(name: str) -> str:
+    """A name as lower-case ASCII words joined by hyphens, for a file name: "Siân O'Brien" gives
+    ``sian-o-brien``; a name with no such letters gives ``person``."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "person"
 
 
 def _readiness(framework: Framework, levels: dict[str, int], role: dict | None) -> int | None:

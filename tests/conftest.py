@@ -6,11 +6,14 @@ PostgreSQL database (CI sets it), every test runs there instead, on an emptied s
 
 from __future__ import annotations
 
+import io
 import os
 
 import pytest
+from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import MetaData, create_engine
 
+import planner.pdf
 from planner import create_app
 
 TEST_DATABASE_URL = os.environ.get("PLANNER_TEST_DATABASE_URL")
@@ -69,3 +72,28 @@ def runner(app):
 def framework(app):
     """The default framework as the app loaded it."""
     return app.extensions["planner_framework"]
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Quick one-page PDFs in place of the real plans, counted; the tests about files use these.
+    ``renders.fail_at`` makes that render (counted from 1) raise."""
+
+    class Renders:
+        calls: list[str] = []
+        fail_at: int | None = None
+
+    def render(printable, **_):
+        Renders.calls.append(printable.person)
+        if len(Renders.calls) == Renders.fail_at:
+            raise RuntimeError("the renderer broke")
+        out = io.BytesIO()
+        canvas = Canvas(out)
+        canvas.drawString(72, 720, f"{printable.person} {printable.status}")
+        canvas.showPage()
+        canvas.save()
+        return out.getvalue()
+
+    Renders.calls = []
+    monkeypatch.setattr(planner.pdf, "render_plan", render)
+    return Renders

@@ -12,12 +12,10 @@ from pathlib import Path
 import pytest
 from flask_migrate import upgrade
 from pypdf import PdfReader
-from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import func, select
 
 import planner.bulk
-import planner.pdf
-from planner.bulk import Batch, _contents, _slug, write_combined, write_zip
+from planner.bulk import Batch, _contents, write_combined, write_zip
 from planner.cli import cli
 from planner.core.errors import PlanningError
 from planner.core.plan import assemble_plan
@@ -34,7 +32,7 @@ from planner.models import (
     ratings_of,
 )
 from planner.plans import plan_inputs, plan_to_dict
-from planner.printing import NOT_YET_AGREED, printable_from_current
+from planner.printing import NOT_YET_AGREED, printable_from_current, slug
 
 TODAY = date(2026, 11, 26)
 
@@ -97,31 +95,6 @@ def text_of(reader: PdfReader, pages=None) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in (pages or reader.pages))
 
 
-@pytest.fixture
-def renders(monkeypatch):
-    """Quick one-page PDFs in place of the real plans, counted; the tests about files use these.
-    ``renders.fail_at`` makes that render (counted from 1) raise."""
-
-    class Renders:
-        calls: list[str] = []
-        fail_at: int | None = None
-
-    def render(printable, **_):
-        Renders.calls.append(printable.person)
-        if len(Renders.calls) == Renders.fail_at:
-            raise RuntimeError("the renderer broke")
-        out = io.BytesIO()
-        canvas = Canvas(out)
-        canvas.drawString(72, 720, f"{printable.person} {printable.status}")
-        canvas.showPage()
-        canvas.save()
-        return out.getvalue()
-
-    Renders.calls = []
-    monkeypatch.setattr(planner.pdf, "render_plan", render)
-    return Renders
-
-
 def test_a_batch_walks_a_team_or_trust_in_name_order(app, seeded):
     framework = app.extensions["planner_framework"]
     with app.app_context():
@@ -181,7 +154,7 @@ def test_a_zip_has_one_valid_pdf_per_person_and_those_without_a_plan_are_not_yet
     assert (written.plans, written.from_current) == (6, 5)
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()
-        assert names == [f"{n:04d}-{_slug(name)}.pdf" for n, name in enumerate(seeded.names, 1)]
+        assert names == [f"{n:04d}-{slug(name)}.pdf" for n, name in enumerate(seeded.names, 1)]
         for member, name in zip(names, seeded.names):
             text = text_of(PdfReader(io.BytesIO(archive.read(member))))
             assert name in text
@@ -315,9 +288,9 @@ def test_long_contents_run_over_pages_and_still_give_the_right_page_numbers(app,
     assert numbers == [pages + 1 + 3 * n for n in range(80)]
 
 
-@pytest.mark.parametrize(("name", "slug"), [("Amira Shah", "amira-shah"), ("Siân O'Brien-Jones", "sian-o-brien-jones"), ("李", "person")])
-def test_file_names_are_ascii(name, slug):
-    assert _slug(name) == slug
+@pytest.mark.parametrize(("name", "expected"), [("Amira Shah", "amira-shah"), ("Siân O'Brien-Jones", "sian-o-brien-jones"), ("李", "person")])
+def test_file_names_are_ascii(name, expected):
+    assert slug(name) == expected
 
 
 # The command.

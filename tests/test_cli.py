@@ -166,6 +166,12 @@ def test_the_app_refuses_to_start_on_a_broken_framework(tmp_path, monkeypatch):
         _create_app()
 
 
+def test_the_app_refuses_to_start_on_a_wrong_setting(monkeypatch):
+    monkeypatch.setenv("PLANNER_JOBS_MODE", "later")
+    with pytest.raises(NoAppException, match="a setting is wrong: PLANNER_JOBS_MODE is 'later'"):
+        _create_app()
+
+
 @pytest.mark.parametrize(
     "text, message",
     [

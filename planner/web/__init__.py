@@ -25,6 +25,7 @@ FEATURES = (
     "plans",
     "pathways",
     "printing",
+    "print_jobs",
 )
 
 csrf = CSRFProtect()

@@ -5,6 +5,8 @@
   their plans.
 - Trust admins see everyone in their trust, and change nothing of theirs.
 - Nobody sees another trust's people.
+- Managers print the plans of the teams they manage; trust admins, of any team of their trust or
+  the whole trust. A print job is seen by whoever started it and whoever could start it now.
 
 A person the signed-in account may not see is answered with 404, as if they did not exist;
 an action on a person they may see but not change is answered with 403.
@@ -16,7 +18,7 @@ from flask import abort
 from flask_login import current_user
 
 from planner.db import db
-from planner.models import Account, Person
+from planner.models import Account, Person, PrintJob, Team, Trust
 
 
 def signed_in_person() -> Person:
@@ -62,3 +64,24 @@ def require(allowed: bool) -> None:
     if not allowed:
         abort(403)
 
+
+def printable_scopes(account: Account) -> list[Team | Trust]:
+    """The teams and trusts an account with a person may print: its managed teams, and for a trust
+    admin every team of their trust and the trust itself."""
+    person, roles = account.person, account.roles
+    scopes: list[Team | Trust] = []
+    if "trust_admin" in roles:
+        scopes += [*person.trust.teams, person.trust]
+    if "manager" in roles:
+        scopes += [team for team in person.managed_teams if team not in scopes]
+    return scopes
+
+
+def may_print(account: Account, job: PrintJob) -> bool:
+    """Whether the account could start this job now."""
+    person, roles = account.person, account.roles
+    if person is None:
+        return False
+    if "trust_admin" in roles and job.scope_trust_id == person.trust_id:
+        return True
+    return "manager" in roles and job.team_id in {team.id for team in person.managed_teams}

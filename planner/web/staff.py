@@ -19,14 +19,17 @@ from planner.web.context import framework, today
 bp = Blueprint("staff", __name__)
 
 NAVIGATION = (
-    # (endpoint, text, the account role that sees it or None for everyone signed in)
+    # (endpoint, text, the account roles that see it or None for everyone signed in)
     ("staff.home", "My home", None),
     ("assessment.domains", "Self-assessment", None),
     ("needs.needs", "Training needs", None),
     ("pathways.pathways", "Pathways", None),
     ("plans.plans", "Plans", None),
-    ("manager.teams", "My teams", "manager"),
+    ("manager.teams", "My teams", {"manager"}),
+    ("print_jobs.print_plans", "Print plans", {"manager", "trust_admin"}),
 )
+NOT_ABOUT_ONE_PERSON = {"manager.teams", "print_jobs.print_plans"}
+"""The pages in the navigation whose address names no person."""
 
 
 @bp.app_context_processor
@@ -35,10 +38,10 @@ def navigation():
     if not current_user.is_authenticated or current_user.person is None:
         return {"navigation_items": [], "account_items": []}
     items = []
-    for endpoint, text, role in NAVIGATION:
-        if endpoint not in current_app.view_functions or (role and role not in current_user.roles):
+    for endpoint, text, roles in NAVIGATION:
+        if endpoint not in current_app.view_functions or (roles and roles.isdisjoint(current_user.roles)):
             continue
-        if endpoint == "manager.teams":
+        if endpoint in NOT_ABOUT_ONE_PERSON:
             href = url_for(endpoint)
         else:
             href = url_for(endpoint, person_id=current_user.person_id)

@@ -36,6 +36,11 @@ PERSON_ROUTES = {
     "printing.print_view": (None, "see", None),
 }
 PLAN_PATHS = {"plans.plan": "", "plans.agree": "/agree", "printing.plan_pdf": "/plan.pdf", "printing.print_view": "/print"}
+# Printing many plans: the form is for managers and trust admins (403 for others); a job is for
+# the account that started it and anyone who could start it now, and does not exist for others (404).
+PRINT_ROUTES = {"print_jobs.print_plans", "print_jobs.job", "print_jobs.status", "print_jobs.retry", "print_jobs.download"}
+PRINTERS = {"manager", "other_manager", "far_manager", "trust_admin"}
+JOB_PATHS = {"print_jobs.job": ("GET", ""), "print_jobs.status": ("GET", "/status.json"), "print_jobs.download": ("GET", "/download"), "print_jobs.retry": ("POST", "/retry")}
 PRINCIPALS = ["anonymous", *[name for name, (_, _, roles) in PEOPLE.items() if roles]]
 TARGETS = ["staff", "other_team", "other_trust"]
 SECRET_NAME = "Zelda Quarterman"
@@ -43,7 +48,8 @@ SECRET_NAME = "Zelda Quarterman"
 
 def test_every_route_is_in_the_matrix(web_app):
     endpoints = {rule.endpoint for rule in web_app.url_map.iter_rules()}
-    assert endpoints == PUBLIC | SIGNED_IN | set(PERSON_ROUTES)
+    assert endpoints == PUBLIC | SIGNED_IN | set(PERSON_ROUTES) | PRINT_ROUTES
+    assert set(JOB_PATHS) == PRINT_ROUTES - {"print_jobs.print_plans"}
 
 
 def relation(principal: str, target: str) -> set[str]:
@@ -143,3 +149,87 @@ def test_an_id_too_large_for_the_database_is_simply_not_found(web_client, world)
     sign_in(web_client, world, "staff")
     assert web_client.get("/people/99999999999999999999").status_code == 404
     assert web_client.get("/plans/0").status_code == 404
+
+
+@pytest.fixture
+def print_jobs(web_app, world, tmp_path):
+    """Two jobs of team A1 started by its manager, run inline: one done (its file written), one
+    failed; their ids by status."""
+    from planner.models import PrintJob
+
+    web_app.config.update(PLANNER_JOBS_MODE="inline", PLANNER_PRINT_JOBS_DIR=str(tmp_path / "print-jobs"))
+    client = web_app.test_client()
+    sign_in(client, world, "manager")
+    assert client.post("/print-plans", data={"scope": f"team-{world.team['A1']}", "format": "zip"}).status_code == 302
+    with web_app.app_context():
+        failed = PrintJob(account_id=world.account["manager"], team_id=world.team["A1"], format="pdf", status="failed", error="Broken")
+        db.session.add(failed)
+        db.session.commit()
+        done = db.session.scalar(select(PrintJob.id).where(PrintJob.status == "done"))
+        return {"done": done, "failed": failed.id}
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_only_managers_and_trust_admins_may_print(web_app, world, principal, tmp_path):
+    web_app.config.update(PLANNER_JOBS_MODE="inline", PLANNER_PRINT_JOBS_DIR=str(tmp_path / "print-jobs"))
+    client = web_app.test_client()
+    if principal != "anonymous":
+        sign_in(client, world, principal)
+    before = row_counts(web_app)
+    for method in ("GET", "POST"):
+        response = client.open("/print-plans", method=method, data={"scope": f"team-{world.team['A1']}", "format": "pdf"})
+        if principal == "anonymous":
+            assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+        elif principal in PRINTERS:
+            assert response.status_code in (200, 302, 400), (method, response.status_code)
+        else:
+            assert response.status_code == 403, (method, response.status_code)
+    if principal not in PRINTERS:
+        assert row_counts(web_app) == before
+
+
+@pytest.mark.parametrize(
+    ("principal", "scopes"),
+    [
+        ("manager", ["team-A2", "team-B1", "trust-A", "trust-B"]),
+        ("far_manager", ["team-A1", "trust-A", "trust-B"]),
+        ("trust_admin", ["team-B1", "trust-B"]),
+    ],
+)
+def test_no_one_prints_plans_beyond_their_teams_or_trust(web_app, world, principal, scopes):
+    client = web_app.test_client()
+    sign_in(client, world, principal)
+    before = row_counts(web_app)
+    for scope in scopes:
+        kind, name = scope.split("-")
+        ident = world.team[name] if kind == "team" else world.trust[name]
+        response = client.post("/print-plans", data={"scope": f"{kind}-{ident}", "format": "pdf"})
+        assert response.status_code == 400, scope
+        assert "Choose one of the teams listed" in response.get_data(as_text=True)
+    assert row_counts(web_app) == before
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_a_job_is_only_for_who_started_it_or_could_start_it(web_app, world, print_jobs, principal):
+    """The manager of team A1 started both jobs; the trust admin of trust A may print team A1 too."""
+    client = web_app.test_client()
+    if principal != "anonymous":
+        sign_in(client, world, principal)
+    allowed = principal in ("manager", "trust_admin")
+    wrong = []
+    for endpoint, (method, path) in JOB_PATHS.items():
+        for status, job_id in print_jobs.items():
+            before = row_counts(web_app)
+            with client.open(f"/print-jobs/{job_id}{path}", method=method) as response:
+                body = response.get_data()
+            if principal == "anonymous":
+                ok = response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+            elif not allowed:
+                ok = response.status_code == 404 and b"Team A1" not in body and row_counts(web_app) == before
+            elif endpoint == "print_jobs.download":
+                ok = response.status_code == (200 if status == "done" else 404)
+            else:
+                ok = response.status_code in (200, 302)
+            if not ok:
+                wrong.append(f"{method} {endpoint} of the {status} job: got {response.status_code}")
+    assert not wrong, "\n".join(wrong)
