@@ -35,6 +35,8 @@ def default_config(instance_path: str) -> dict:
         "PLANNER_JOBS_MODE": "thread",
         "PLANNER_JOBS_STALE_AFTER": 120,
         "PLANNER_PRINT_JOBS_DIR": os.path.join(instance_path, "print-jobs"),
+        # Printed files hold personal data: each is deleted this many days after its job ended.
+        "PLANNER_PRINT_JOBS_KEEP_DAYS": 7,
     }
 
 
@@ -53,6 +55,7 @@ ENVIRONMENT_KEYS = {
     "PLANNER_JOBS_MODE": "PLANNER_JOBS_MODE",
     "PLANNER_JOBS_STALE_AFTER": "PLANNER_JOBS_STALE_AFTER",
     "PLANNER_PRINT_JOBS_DIR": "PLANNER_PRINT_JOBS_DIR",
+    "PLANNER_PRINT_JOBS_KEEP_DAYS": "PLANNER_PRINT_JOBS_KEEP_DAYS",
 }
 FLAGS = {"PLANNER_DEMO"}
 
@@ -79,14 +82,20 @@ def check_settings(settings: dict) -> None:
     mode = settings["PLANNER_JOBS_MODE"]
     if mode not in JOB_MODES:
         raise SettingsError(f"PLANNER_JOBS_MODE is {mode!r}; it must be one of: {', '.join(JOB_MODES)}.")
-    stale = settings["PLANNER_JOBS_STALE_AFTER"]
+    for name, unit, example in (("PLANNER_JOBS_STALE_AFTER", "seconds", 120), ("PLANNER_PRINT_JOBS_KEEP_DAYS", "days", 7)):
+        settings[name] = _positive(settings, name, unit, example)
+
+
+def _positive(settings: dict, name: str, unit: str, example: int) -> float:
+    """The setting as a number above 0, or a ``SettingsError`` saying what it must be."""
+    value = settings[name]
     try:
-        seconds = float(stale)
+        number = float(value)
     except (TypeError, ValueError):
-        seconds = 0.0
-    if not seconds > 0:
-        raise SettingsError(f"PLANNER_JOBS_STALE_AFTER is {stale!r}; it must be a number of seconds above 0, such as 120.")
-    settings["PLANNER_JOBS_STALE_AFTER"] = seconds
+        number = 0.0
+    if not number > 0:
+        raise SettingsError(f"{name} is {value!r}; it must be a number of {unit} above 0, such as {example}.")
+    return number
 
 
 DEMO_EMAIL_DOMAIN = "demo.example"

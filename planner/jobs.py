@@ -8,6 +8,9 @@ Its files live in ``PLANNER_PRINT_JOBS_DIR`` (default ``<instance>/print-jobs``)
 job: the result, and while unfinished a ``work`` folder of the plans rendered so far, which a
 retry reuses so no plan is rendered twice.
 
+A finished job's files are deleted ``PLANNER_PRINT_JOBS_KEEP_DAYS`` after it ended (they hold
+personal data), whenever another job finishes; its row stays, and its page says to print again.
+
 A thread dies with its server. Each step bumps the job's ``updated_at``; a queued or running job
 not heard of for ``PLANNER_JOBS_STALE_AFTER`` seconds (default 120) is shown as stopped and may
 be retried.
@@ -21,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, or_, select, update
 
 from planner.bulk import Batch, write_combined, write_zip
 from planner.core.errors import PlanningError
@@ -80,6 +83,17 @@ def run_print_job(job_id: int) -> None:
         job.status, job.error = "failed", error
     job.finished_at = job.updated_at = utcnow()
     db.session.commit()
+    remove_old_files()
+
+
+def remove_old_files() -> None:
+    """Delete the files of every job that ended more than ``PLANNER_PRINT_JOBS_KEEP_DAYS`` ago."""
+    ended_before = utcnow() - timedelta(days=current_app.config["PLANNER_PRINT_JOBS_KEEP_DAYS"])
+    old = db.session.scalars(
+        select(PrintJob.id).where(PrintJob.status.in_(("done", "failed")), PrintJob.finished_at < ended_before)
+    )
+    for job_id in old:
+        shutil.rmtree(job_folder(job_id), ignore_errors=True)
 
 
 def _claim(job_id: int) -> bool:
@@ -147,8 +161,13 @@ def is_stopped(job: PrintJob) -> bool:
 
 
 def shown_status(job: PrintJob) -> str:
-    """The status to show: queued, running, done, failed, or stopped for a job whose thread is gone."""
-    return "stopped" if is_stopped(job) else job.status
+    """The status to show: queued, running, done, failed; stopped for a job whose thread is gone,
+    and deleted for a done job whose file is no longer kept."""
+    if is_stopped(job):
+        return "stopped"
+    if job.status == "done" and output_path(job) is None:
+        return "deleted"
+    return job.status
 
 
 def problem(job: PrintJob) -> str | None:

@@ -98,7 +98,7 @@ def job(job_id: int):
     job = _visible_job(job_id)
     return render_template(
         "print_jobs/job.html", job=job, status=jobs.shown_status(job), problem=jobs.problem(job),
-        progress_text=progress_text(job), form=FlaskForm(),
+        progress_text=progress_text(job), form=FlaskForm(), keep_days=current_app.config["PLANNER_PRINT_JOBS_KEEP_DAYS"],
     )
 
 
@@ -107,12 +107,13 @@ def job(job_id: int):
 def status(job_id: int):
     """A job's progress for its page to show without reloading."""
     job = _visible_job(job_id)
+    shown = jobs.shown_status(job)
     response = jsonify(
-        status=jobs.shown_status(job),
+        status=shown,
         done=job.done,
         total=job.total,
         text=progress_text(job),
-        download=url_for("print_jobs.download", job_id=job.id) if job.status == "done" else None,
+        download=url_for("print_jobs.download", job_id=job.id) if shown == "done" else None,
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -344,6 +344,26 @@ def test_a_finished_job_is_not_run_again(web_app, world, renders):
     assert renders.calls == [] and job_row(web_app, job_id).status == "done"
 
 
+def test_files_are_deleted_some_days_after_their_job_and_the_page_says_to_print_again(web_app, world, renders):
+    client = client_of(web_app, world, "manager")
+    old = start(client, f"team-{world.team['A1']}")
+    with web_app.app_context():
+        db.session.get(PrintJob, old).finished_at = utcnow() - timedelta(days=7, minutes=1)
+        db.session.commit()
+        old_folder = planner.jobs.job_folder(old)
+    recent = start(client, f"team-{world.team['A1']}")
+
+    assert not old_folder.exists()
+    page = client.get(f"/print-jobs/{old}").get_data(as_text=True)
+    assert "No longer kept" in page and "each file is deleted 7 days after it was made" in page
+    assert f'href="/print-plans?scope=team-{world.team["A1"]}">Print these plans again' in page
+    assert f"/print-jobs/{old}/download" not in page and "Retry" not in page
+    assert client.get(f"/print-jobs/{old}/download").status_code == 404
+    assert client.get(f"/print-jobs/{old}/status.json").get_json()["download"] is None
+    # The newer job keeps its file.
+    assert PdfReader(io.BytesIO(download(client, recent)[0])).pages
+
+
 def test_the_print_page_lists_the_accounts_recent_jobs(web_app, world, renders):
     client = client_of(web_app, world, "manager")
     done = start(client, f"team-{world.team['A1']}")
