@@ -18,3 +18,8 @@ def uk_time(moment: datetime) -> str:
     local = moment.replace(tzinfo=timezone.utc).astimezone(UK)
     clock = local.strftime("%-I:%M%p").lower()
     return f"{local.day} {local:%B %Y} at {clock}"
+
+
+def utcnow() -> datetime:
+    """Now, in UTC without a zone (every time in the database is UTC)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -1,6 +1,6 @@
 """People and their records: organisations, people, accounts, ratings, plans and the audit trail.
 
-Ratings and audit events are only ever added to; see planner/models.py for what each table keeps.
+Ratings and audit events are only ever added to; see planner/models/ for what each table keeps.
 
 Revision ID: 0002_people
 Revises: 0001_baseline
