@@ -28,6 +28,7 @@ test: install-test assets
 
 bench: install
 	$(BIN)/python bench/core.py
+	$(BIN)/python bench/secondments.py
 	$(BIN)/python bench/pdf.py
 
 check-python:

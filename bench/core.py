@@ -104,6 +104,15 @@ K = 5
 # --------------------------------------------------------------------------- helpers
 
 
+def print_machine(started: float) -> None:
+    """The machine's facts and the run's total time, the last lines of every benchmark."""
+    print(
+        f"machine: Python {platform.python_version()}, networkx {nx.__version__}, "
+        f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}; gc {'on' if gc.isenabled() else 'off'}"
+    )
+    print(f"total run time {time.perf_counter() - started:.1f} s")
+
+
 def goal(met: bool) -> str:
     return "met" if met else "MISSED"
 
@@ -531,11 +540,7 @@ def main(argv: list[str] | None = None) -> int:
             lambda: [find_pathways(big["framework"], p, t, k=K) for p, t in sample],
         )
 
-    print(
-        f"machine: Python {platform.python_version()}, networkx {nx.__version__}, "
-        f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}; gc {'on' if gc.isenabled() else 'off'}"
-    )
-    print(f"total run time {time.perf_counter() - started:.1f} s")
+    print_machine(started)
     return 0
 
 
