@@ -1,10 +1,12 @@
 """What planner keeps in its database, one module per part: organisations (regions to teams),
 people and their accounts, the records of their development (ratings, plans, the audit trail),
-and print jobs. Everything is importable from here, as ``from planner.models import Person``.
+print jobs, secondments, mentoring, and check-ins with the training people have done. Everything is importable from here, as ``from planner.models import Person``.
 """
 
 from __future__ import annotations
 
+from planner.models.checkins import Checkin, TrainingRecord
+from planner.models.mentoring import REQUEST_STATUSES, MentorOffer, MentorRequest
 from planner.models.organisations import IntegratedCareSystem, Region, Team, Trust
 from planner.models.people import ACCOUNT_ROLES, PASSWORD_METHOD, Account, Person
 from planner.models.print_jobs import PrintJob
@@ -21,11 +23,14 @@ from planner.models.records import (
     person_to_core,
     ratings_of,
 )
+from planner.models.secondments import OPPORTUNITY_STATUSES, Secondment, SecondmentInterest, SecondmentOpportunity
 from planner.times import utcnow
 
 __all__ = [
-    "ACCOUNT_ROLES", "EVIDENCE_MAX", "PASSWORD_METHOD", "PLAN_STATUSES", "RATERS",
-    "Account", "AuditEvent", "CurrentLevel", "IntegratedCareSystem", "Person", "Plan", "PrintJob",
-    "Rating", "Region", "Team", "Trust",
+    "ACCOUNT_ROLES", "EVIDENCE_MAX", "OPPORTUNITY_STATUSES", "PASSWORD_METHOD", "PLAN_STATUSES", "RATERS",
+    "REQUEST_STATUSES",
+    "Account", "AuditEvent", "Checkin", "CurrentLevel", "IntegratedCareSystem", "MentorOffer", "MentorRequest",
+    "Person", "Plan", "PrintJob", "Rating", "Region", "Secondment", "SecondmentInterest",
+    "SecondmentOpportunity", "Team", "TrainingRecord", "Trust",
     "audit", "current_levels", "person_to_core", "ratings_of", "utcnow",
 ]

@@ -53,6 +53,8 @@ class Person(db.Model):
     protected_hours: Mapped[float] = mapped_column(Float, default=4.0)
     target_role_id: Mapped[str | None] = mapped_column(String(64))
     mentor_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Generalist HR colleagues who are willing to cover medical staffing tasks in their trust.
+    shares_tasks: Mapped[bool] = mapped_column(Boolean, default=False)
 
     trust: Mapped[Trust] = relationship()
     team: Mapped[Team] = relationship(back_populates="members", foreign_keys=[team_id])
