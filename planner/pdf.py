@@ -105,6 +105,7 @@ def plan_story(printable: PrintablePlan) -> list:
     story += _gaps(printable)
     story += _training(printable)
     story += _objectives(printable)
+    story += _development(printable)
     story += _sign_off(printable)
     return story
 
@@ -391,6 +392,17 @@ def _objectives(printable: PrintablePlan) -> list:
             ListFlowable(reviews, bulletType="bullet", start="•", bulletFontSize=10, leftIndent=12),
         ])
     ]
+
+
+def _development(printable: PrintablePlan) -> list:
+    """Secondments and mentoring arranged for the person, when there are any."""
+    if not printable.notes:
+        return []
+    items = [ListItem(_text(note), leftIndent=12) for note in printable.notes]
+    return [KeepTogether([
+        _heading("Secondments and mentoring"),
+        ListFlowable(items, bulletType="bullet", start="•", bulletFontSize=10, leftIndent=12),
+    ])]
 
 
 def _sign_off(printable: PrintablePlan) -> list:

@@ -15,11 +15,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import or_, select
+
 from planner.core.framework import Framework
 from planner.core.pathways import readiness
 from planner.core.plan import assemble_plan
+from planner.db import db
 from planner.graphics import MOVE_WORDS
-from planner.models import Person, Plan, current_levels, person_to_core, ratings_of
+from planner.models import MentorRequest, Person, Plan, Secondment, current_levels, person_to_core, ratings_of
 from planner.plans import load_plan, plan_to_dict
 
 NOT_YET_AGREED = "Not yet agreed"
@@ -53,6 +56,8 @@ class PrintablePlan:
     target_readiness: int | None
     agreements: tuple[Agreement, ...]
     made_by: str | None = None
+    notes: tuple[str, ...] = ()
+    """Secondments confirmed and mentoring agreed for the person, in sentences (none when empty)."""
 
     @property
     def role_title(self) -> str:
@@ -152,6 +157,7 @@ def printable_from_saved(row: Plan, framework: Framework) -> PrintablePlan:
             Agreement("Manager", row.manager_agreed_by.name if row.manager_agreed_by else None, row.manager_agreed_at),
         ),
         made_by=row.created_by.name,
+        notes=development_notes(person, framework),
     )
 
 
@@ -173,7 +179,47 @@ def printable_from_current(person: Person, framework: Framework, today: date) ->
         role_readiness=_readiness(framework, core_person.levels, plan["role"]),
         target_readiness=_readiness(framework, core_person.levels, plan["target"]),
         agreements=(Agreement("Staff member", person.name, None), Agreement("Manager", None, None)),
+        notes=development_notes(person, framework),
     )
+
+
+def development_notes(person: Person, framework: Framework) -> tuple[str, ...]:
+    """The person's confirmed secondments and agreed mentoring, each as a sentence for their plan."""
+    return secondment_notes(person, framework) + mentoring_notes(person, framework)
+
+
+def secondment_notes(person: Person, framework: Framework) -> tuple[str, ...]:
+    """The person's confirmed secondments, each as a sentence: what, where, when, how long."""
+    notes = []
+    for placement in db.session.scalars(
+        select(Secondment).where(Secondment.person_id == person.id).order_by(Secondment.confirmed_at, Secondment.id)
+    ):
+        opportunity = placement.opportunity
+        role = framework.role.get(opportunity.role_id)
+        notes.append(
+            f"Secondment: {opportunity.title}"
+            + (f" ({role.title}, band {role.band})" if role else "")
+            + f" with {opportunity.host_team.name}, {opportunity.host_team.trust.name}, from "
+            f"{opportunity.starts_on:%-d %B %Y} for {opportunity.months} month{'s' if opportunity.months != 1 else ''}"
+            f" at {opportunity.fte:g} FTE."
+        )
+    return tuple(notes)
+
+
+def mentoring_notes(person: Person, framework: Framework) -> tuple[str, ...]:
+    """The mentoring agreed with the person, as mentee or as mentor, each as a sentence."""
+    notes = []
+    pairs = select(MentorRequest).where(
+        MentorRequest.status == "accepted", or_(MentorRequest.seeker_id == person.id, MentorRequest.mentor_id == person.id)
+    )
+    for pair in db.session.scalars(pairs.order_by(MentorRequest.decided_at, MentorRequest.id)):
+        competency = framework.competency.get(pair.competency_id)
+        subject = competency.name if competency else pair.competency_id
+        if pair.seeker_id == person.id:
+            notes.append(f"Mentoring: {pair.mentor.name} ({pair.mentor.trust.name}) mentors {person.name} in {subject}.")
+        else:
+            notes.append(f"Mentoring: {person.name} mentors {pair.seeker.name} ({pair.seeker.trust.name}) in {subject}.")
+    return tuple(notes)
 
 
 def header_rows(printable: PrintablePlan) -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ from planner.core.pathways import find_pathways, next_roles
 from planner.db import db
 from planner.graphics import MOVE_WORDS, draw_role_map, role_map
 from planner.models import Person, audit, person_to_core
+from planner.printing import secondment_notes
 from planner.web.access import is_self, require, visible_person
 from planner.web.context import framework, today
 
@@ -156,6 +157,7 @@ def render_pathways(person: Person, form: ChooseTargetForm, target: str | None, 
         page_has_errors=bool(target_form.errors),
         target=target,
         routes=routes,
+        secondments=secondment_notes(person, fw),
         highlighted=highlighted,
         nearby=nearby,
         role_error=role_error,

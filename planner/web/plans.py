@@ -31,6 +31,7 @@ from planner.models import (
     utcnow,
 )
 from planner.plans import changes_since, load_plan, plan_inputs, plan_to_dict
+from planner.printing import development_notes
 from planner.web.access import is_self, manages, require, visible_person
 from planner.web.context import framework, today
 
@@ -114,6 +115,7 @@ def plan(plan_id: int):
         is_self=is_self(current_user, person),
         is_manager=manages(current_user, person),
         made_at=made_at(row),
+        notes=development_notes(person, framework()),
         form=FlaskForm(),
     )
 

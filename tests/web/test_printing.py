@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 import planner.web.plans
 from planner.db import db
-from planner.models import Person, Plan, Rating
+from planner.models import MentorRequest, Person, Plan, Rating, Secondment, SecondmentOpportunity
 from planner.pdf import render_plan
 from planner.printing import NOT_YET_AGREED, pdf_filename, printable_from_current, printable_from_saved, rag
 from tests.web.conftest import sign_in
@@ -292,3 +292,49 @@ def test_file_names_are_plain_ascii(web_app, world, name, version, expected):
     printable = saved(web_app, make_plan(web_app, world))
 
     assert pdf_filename(replace(printable, person=name, version=version)) == expected
+
+
+def arrange_development(web_app, world) -> None:
+    """A confirmed secondment for ``staff`` with team A2, and ``peer`` agreed to mentor them."""
+    with web_app.app_context():
+        opportunity = SecondmentOpportunity(
+            host_team_id=world.team["A2"], role_id="lead", title="Rota lead cover", starts_on=date(2027, 1, 4),
+            months=6, fte=0.6, places=1, develops={"ROT-02": 3}, posted_by_id=world.account["other_manager"],
+        )
+        db.session.add(opportunity)
+        db.session.add(Secondment(opportunity=opportunity, person_id=world.person["staff"], place=1,
+                                  confirmed_by_id=world.account["manager"]))
+        db.session.add(MentorRequest(seeker_id=world.person["staff"], mentor_id=world.person["peer"],
+                                     competency_id="ROT-01", status="accepted"))
+        db.session.add(MentorRequest(seeker_id=world.person["other_team"], mentor_id=world.person["staff"],
+                                     competency_id="ROT-01", status="declined"))
+        db.session.commit()
+
+
+def test_secondments_and_mentoring_appear_on_the_plan_its_pdf_print_view_and_pathways(web_app, world):
+    plan_id = make_plan(web_app, world)
+    arrange_development(web_app, world)
+    client = client_of(web_app, world, "staff")
+    secondment = "Secondment: Rota lead cover (Rota Lead, band 5) with Team A2, Trust A, from 4 January 2027 for 6 months at 0.6 FTE."
+    mentoring = "Mentoring: Peer (Trust A) mentors Staff in Rota rules."
+
+    text = text_of(pdf_of(client.get(f"/plans/{plan_id}/plan.pdf")))
+    assert "Secondments and mentoring" in text and secondment in text and mentoring in text
+    for path in (f"/plans/{plan_id}", f"/plans/{plan_id}/print"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Secondments and mentoring" in page and secondment in page and mentoring in page
+    # The declined request is not on anyone's plan.
+    assert "Other Team" not in text
+    pathways = client.get(f"/people/{world.person['staff']}/pathways").get_data(as_text=True)
+    assert "Secondments confirmed" in pathways and secondment in pathways and "Mentoring:" not in pathways
+
+
+def test_a_mentor_sees_whom_they_mentor_and_a_plan_without_either_has_no_such_section(web_app, world):
+    arrange_development(web_app, world)
+    with web_app.app_context():
+        peer = db.session.get(Person, world.person["peer"])
+        printable = printable_from_current(peer, web_app.extensions["planner_framework"], TODAY)
+        alone = printable_from_current(db.session.get(Person, world.person["manager"]), web_app.extensions["planner_framework"], TODAY)
+    assert printable.notes == ("Mentoring: Peer mentors Staff (Trust A) in Rota rules.",)
+    assert "Secondments and mentoring" in text_of(PdfReader(io.BytesIO(render_plan(printable))))
+    assert alone.notes == () and "Secondments and mentoring" not in text_of(PdfReader(io.BytesIO(render_plan(alone))))
