@@ -28,6 +28,23 @@ def test_months_in_role_count_whole_months(today, months):
     assert Person(started_in_role=date(2026, 3, 15)).months_in_role(today) == months
 
 
+@pytest.mark.parametrize(
+    "start, today, months",
+    [
+        # A month from a day the next month lacks ends on that month's last day, as check-ins count.
+        (date(2026, 1, 31), date(2026, 2, 27), 0),
+        (date(2026, 1, 31), date(2026, 2, 28), 1),
+        (date(2025, 8, 31), date(2026, 2, 28), 6),
+        (date(2025, 3, 31), date(2025, 9, 30), 6),
+        (date(2024, 2, 29), date(2026, 2, 28), 24),
+        (date(2023, 12, 31), date(2024, 2, 29), 2),
+        (date(2026, 3, 15), date(2026, 3, 1), 0),
+    ],
+)
+def test_months_in_role_agree_with_the_check_in_schedule_at_month_ends(start, today, months):
+    assert Person(started_in_role=start).months_in_role(today) == months
+
+
 def test_a_self_rating_counts_until_a_manager_validates():
     levels = current_levels([rating("A", 1, "self", 1, 1), rating("A", 2, "self", 2, 2)])
     assert levels["A"].level == 2 and levels["A"].source == "self" and levels["A"].pending is None

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from planner.core.tna import add_months
 from planner.db import db
 from planner.models.organisations import team_managers
 
@@ -65,13 +66,11 @@ class Person(db.Model):
     account: Mapped[Account | None] = relationship(back_populates="person")
 
     def months_in_role(self, today: date) -> int:
-        """Whole months since starting in the current role (0 before the first full month)."""
-        months = (
-            (today.year - self.started_in_role.year) * 12
-            + today.month
-            - self.started_in_role.month
-        )
-        if today.day < self.started_in_role.day:
+        """Whole months since starting in the current role (0 before the first full month), counted
+        as the check-in schedule counts them: a month from 31 January ends on 28 (or 29) February."""
+        start = self.started_in_role
+        months = (today.year - start.year) * 12 + today.month - start.month
+        if months > 0 and add_months(start, months) > today:
             months -= 1
         return max(months, 0)
 
