@@ -27,6 +27,7 @@ from planner.config import DEMO_EMAIL_DOMAIN
 from planner.core.errors import PlanningError
 from planner.core.framework import Framework
 from planner.db import db
+from planner.demo_development import seed_development
 from planner.models import (
     PASSWORD_METHOD,
     Account,
@@ -205,16 +206,19 @@ def seed_demo(framework: Framework, today: date, seed: int = 2026) -> DemoSummar
     # One hash serves all five accounts: the password is published anyway, and each hash is
     # slow to make on purpose.
     password_hash = generate_password_hash(DEMO_PASSWORD, method=PASSWORD_METHOD)
-    sign_ins = []
+    sign_ins, accounts = [], {}
     for key, (name, login, roles, about) in DEMO_PEOPLE.items():
         person = demo_people[key]
         account = Account(email=f"{login}@{DEMO_EMAIL_DOMAIN}", person=person, password_hash=password_hash)
         account.roles = roles
+        accounts[login] = account
         role = framework.role[person.role_id]
         sign_ins.append(DemoSignIn(account.email, roles, name, f"{role.title} (band {person.band}), "
                                    f"{person.team.name}, {person.trust.name}: {about}"))
         db.session.add(account)
-    summary = DemoSummary(len(regions), len(systems), len(trusts), len(teams), len(people), len(ratings), tuple(sign_ins))
+    added = seed_development(framework, today, teams, ratings, accounts, seed)
+    summary = DemoSummary(len(regions), len(systems), len(trusts), len(teams), len(people) + added.people,
+                          len(ratings) + added.ratings, tuple(sign_ins))
     audit(None, "demo_seeded", regions[0], seed=seed, regions=summary.regions, systems=summary.systems,
           trusts=summary.trusts, teams=summary.teams, people=summary.people, ratings=summary.ratings)
     return summary
