@@ -64,8 +64,3 @@ class PrintJob(db.Model):
     def scope_name(self) -> str:
         """What is printed, in words: "Medical staffing, Northgate Trust" or "Northgate Trust"."""
         return f"{self.team.name}, {self.team.trust.name}" if self.team else self.trust.name
-
-    @property
-    def scope_trust_id(self) -> int:
-        """The trust the printed people work in."""
-        return self.team.trust_id if self.team else self.trust_id

@@ -26,6 +26,10 @@ FEATURES = (
     "pathways",
     "printing",
     "print_jobs",
+    "cover",
+    "secondments",
+    "mentors",
+    "checkins",
 )
 
 csrf = CSRFProtect()

@@ -5,8 +5,12 @@
   their plans.
 - Trust admins see everyone in their trust, and change nothing of theirs.
 - Nobody sees another trust's people.
-- Managers print the plans of the teams they manage; trust admins, of any team of their trust or
-  the whole trust. A print job is seen by whoever started it and whoever could start it now.
+- The teams an account is *in charge of* are those it manages and, for a trust admin, every team
+  of their trust. For those it sees the team's cover, prints plans (a trust admin also the whole
+  trust; a print job is seen by whoever started it and whoever could start it now) and posts
+  secondments.
+- A person's secondments are released by the managers of their team and the admins of their
+  trust, never by the person; open secondments are seen by everyone in their host's region.
 
 A person the signed-in account may not see is answered with 404, as if they did not exist;
 an action on a person they may see but not change is answered with 403.
@@ -16,9 +20,10 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import false, or_
 
 from planner.db import db
-from planner.models import Account, Person, PrintJob, Team, Trust
+from planner.models import Account, Person, PrintJob, SecondmentOpportunity, Team, Trust
 
 
 def signed_in_person() -> Person:
@@ -65,23 +70,72 @@ def require(allowed: bool) -> None:
         abort(403)
 
 
-def printable_scopes(account: Account) -> list[Team | Trust]:
-    """The teams and trusts an account with a person may print: its managed teams, and for a trust
-    admin every team of their trust and the trust itself."""
+def teams_in_charge(account: Account) -> list[Team]:
+    """The teams an account is in charge of, by name: those it manages, and for a trust admin every
+    team of its trust. None for an account without a person record."""
     person, roles = account.person, account.roles
-    scopes: list[Team | Trust] = []
-    if "trust_admin" in roles:
-        scopes += [*person.trust.teams, person.trust]
-    if "manager" in roles:
-        scopes += [team for team in person.managed_teams if team not in scopes]
-    return scopes
+    teams: list[Team] = []
+    if person is not None and "trust_admin" in roles:
+        teams += person.trust.teams
+    if person is not None and "manager" in roles:
+        teams += [team for team in person.managed_teams if team not in teams]
+    return sorted(teams, key=lambda team: (team.name, team.id))
+
+
+def visible_team(team_id: int) -> Team:
+    """The team with this id, when the signed-in account is in charge of it; 404 otherwise."""
+    team = db.session.get(Team, team_id)
+    if team is None or team not in teams_in_charge(current_user):
+        abort(404)
+    return team
+
+
+def printable_scopes(account: Account) -> list[Team | Trust]:
+    """What an account may print: the teams it is in charge of, and for a trust admin the trust."""
+    whole = [account.person.trust] if account.person is not None and "trust_admin" in account.roles else []
+    return [*teams_in_charge(account), *whole]
 
 
 def may_print(account: Account, job: PrintJob) -> bool:
     """Whether the account could start this job now."""
+    return (job.team or job.trust) in printable_scopes(account)
+
+
+def releases(account: Account, person: Person) -> bool:
+    """Whether the account releases ``person`` for secondments: manages their team or administers
+    their trust, and is not them."""
+    return not is_self(account, person) and (manages(account, person) or administers(account, person))
+
+
+def released_people(account: Account):
+    """The same rule as ``releases``, as a condition on ``Person`` for a query."""
     person, roles = account.person, account.roles
-    if person is None:
-        return False
-    if "trust_admin" in roles and job.scope_trust_id == person.trust_id:
-        return True
-    return "manager" in roles and job.team_id in {team.id for team in person.managed_teams}
+    conditions = []
+    if "manager" in roles:
+        conditions.append(Person.team_id.in_([team.id for team in person.managed_teams]))
+    if "trust_admin" in roles:
+        conditions.append(Person.trust_id == person.trust_id)
+    return (or_(*conditions) if conditions else false()) & (Person.id != person.id)
+
+
+def plans_secondments(account: Account) -> bool:
+    """Whether the account plans secondments: managers and trust admins with a person record."""
+    return account.person is not None and bool({"manager", "trust_admin"} & account.roles)
+
+
+def region_id(trust: Trust) -> int:
+    """The id of the NHS England region a trust is in."""
+    return trust.system.region_id
+
+
+def seen_opportunity(opportunity_id: int) -> SecondmentOpportunity:
+    """The opportunity, when the signed-in account may see it (open in their region, or hosted by a
+    team they may post for); 404 otherwise."""
+    person = signed_in_person()
+    opportunity = db.session.get(SecondmentOpportunity, opportunity_id)
+    if opportunity is None:
+        abort(404)
+    seekable = opportunity.status == "open" and region_id(opportunity.host_team.trust) == region_id(person.trust)
+    if not (seekable or opportunity.host_team in teams_in_charge(current_user)):
+        abort(404)
+    return opportunity

@@ -2,13 +2,16 @@
 
 For each member of each team the signed-in manager manages, the teams page shows how ready they
 are for their role and their target, their largest gaps, how many self-ratings wait for
-validation and whether a plan waits for the manager's agreement. Validating appends manager
+validation, whether a plan waits for the manager's agreement and whether someone new in role is
+at risk of leaving (``planner.core.checkins.retention_flag``); each team shows how many check-ins
+are overdue or due. Validating appends manager
 ratings; a validated level counts in place of the self-rating (``planner.models.current_levels``).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +23,7 @@ from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+from planner.core.checkins import RetentionFlag, retention_flag
 from planner.core.errors import PlanningError
 from planner.core.framework import Competency, Framework
 from planner.core.overview import Overview, overview
@@ -36,6 +40,7 @@ from planner.models import (
     ratings_of,
 )
 from planner.web.access import manages, require, signed_in_person, visible_person
+from planner.web.checkins import OPEN, last_training, schedules
 from planner.web.context import framework, today
 
 bp = Blueprint("manager", __name__)
@@ -72,22 +77,30 @@ class Member:
     summary: Overview | None
     gaps: tuple[str, ...]
     problem: str | None = None
+    retention: RetentionFlag | None = None
 
 
 def summarise_member(
-    framework: Framework, person: Person, ratings: list[Rating], plan_awaiting: bool, today: date
+    framework: Framework,
+    person: Person,
+    ratings: list[Rating],
+    plan_awaiting: bool,
+    today: date,
+    last_training: date | None = None,
 ) -> Member:
-    """A member's row: readiness and largest gaps from the overview, and what waits for the manager."""
+    """A member's row: readiness and largest gaps from the overview, what waits for the manager,
+    and the retention flag from the latest training they completed."""
     levels = current_levels(ratings)
     awaiting = len(awaiting_validation(framework, levels))
     months = person.months_in_role(today)
+    flag = retention_flag(person.started_in_role, last_training, today)
     try:
         core_person = person_to_core(person, today, levels)
         summary = overview(framework, core_person, person.target_role_id, frozenset(levels), today)
     except PlanningError as error:
-        return Member(person, months, awaiting, plan_awaiting, None, (), str(error))
+        return Member(person, months, awaiting, plan_awaiting, None, (), str(error), flag)
     gaps = tuple(need.competency for need in summary.top_gaps[:LARGEST_GAPS])
-    return Member(person, months, awaiting, plan_awaiting, summary, gaps)
+    return Member(person, months, awaiting, plan_awaiting, summary, gaps, retention=flag)
 
 
 def ratings_by_person(person_ids: list[int]) -> dict[int, list[Rating]]:
@@ -116,22 +129,29 @@ def plans_awaiting_manager(person_ids: list[int]) -> set[int]:
 @bp.get("/teams")
 @login_required
 def teams():
-    """Every team the signed-in manager manages, each member with readiness, gaps and what awaits."""
+    """Every team the signed-in manager manages, each member with readiness, gaps and what awaits,
+    and each team's check-ins overdue and due."""
     require("manager" in current_user.roles)
     me = signed_in_person()
     fw, day = framework(), today()
     members = {team.id: [p for p in team.members if p.id != me.id] for team in me.managed_teams}
     people = [person for group in members.values() for person in group]
-    ratings = ratings_by_person([p.id for p in people])
-    plans = plans_awaiting_manager([p.id for p in people])
+    ids = [p.id for p in people]
+    ratings, plans, trained = ratings_by_person(ids), plans_awaiting_manager(ids), last_training(ids)
+    planned = schedules(people, day)
     rows = {
-        team_id: [summarise_member(fw, p, ratings[p.id], p.id in plans, day) for p in group]
+        team_id: [summarise_member(fw, p, ratings[p.id], p.id in plans, day, trained.get(p.id)) for p in group]
+        for team_id, group in members.items()
+    }
+    checkins = {
+        team_id: Counter(c.status for p in group for c in planned[p.id] if c.status in OPEN)
         for team_id, group in members.items()
     }
     return render_template(
         "manager/teams.html",
         teams=me.managed_teams,
         rows=rows,
+        checkins=checkins,
         framework=fw,
         plans_page="plans.plans" in current_app.view_functions,
     )

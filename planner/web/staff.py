@@ -14,6 +14,7 @@ from planner.core.overview import overview
 from planner.db import db
 from planner.models import Plan, current_levels, person_to_core, ratings_of
 from planner.web.access import is_self, manages, signed_in_person, visible_person
+from planner.web.checkins import checkin_invitation
 from planner.web.context import framework, today
 
 bp = Blueprint("staff", __name__)
@@ -28,6 +29,8 @@ NAVIGATION = (
     ("manager.teams", "My teams", {"manager"}),
     ("print_jobs.print_plans", "Print plans", {"manager", "trust_admin"}),
 )
+# Secondments, mentoring and check-ins are reached from My home and My teams: more items than
+# these would fold the header's menu behind a "More" button on a laptop screen.
 NOT_ABOUT_ONE_PERSON = {"manager.teams", "print_jobs.print_plans"}
 """The pages in the navigation whose address names no person."""
 
@@ -69,8 +72,10 @@ def home():
 @bp.get("/people/<id:person_id>")
 @login_required
 def person_home(person_id: int):
-    """A person's home: role, band, readiness, top gaps and next actions."""
+    """A person's home: role, band, readiness, top gaps and next actions; on their own, the
+    invitation to review their self-assessment after a check-in."""
     person = visible_person(person_id)
+    own = is_self(current_user, person)
     levels = current_levels(ratings_of(person))
     # A target the framework no longer has is set aside (the page says so), not a failure.
     target = person.target_role_id if person.target_role_id in framework().role else None
@@ -87,6 +92,7 @@ def person_home(person_id: int):
         levels=levels,
         lost_target=person.target_role_id if person.target_role_id and not target else None,
         has_plan=bool(plans),
-        is_self=is_self(current_user, person),
+        is_self=own,
         is_manager=manages(current_user, person),
+        invitation=checkin_invitation(person) if own else None,
     )

@@ -11,11 +11,16 @@ import pytest
 from sqlalchemy import select
 
 from planner.db import db
-from planner.models import Person, Plan
+from planner.models import MentorRequest, Person, Plan
 from tests.web.conftest import MANAGERS, PEOPLE, row_counts, sign_in
 
 PUBLIC = {"home.index", "assets.asset", "static", "auth.sign_in"}
-SIGNED_IN = {"staff.home", "auth.sign_out", "manager.teams"}
+# Pages that name no one in their address; those for managers or trust admins alone refuse others
+# with 403, and each feature's tests check who sees what on them.
+SIGNED_IN = {
+    "staff.home", "auth.sign_out", "manager.teams", "checkins.team_checkins",
+    "secondments.index", "secondments.new", "secondments.plan",
+}
 # Pages about one person, by who may do what: GET by anyone who can see the person; POST by
 # the person ("self"), by a manager of theirs ("manager"), or by either ("self or manager").
 PERSON_ROUTES = {
@@ -34,6 +39,12 @@ PERSON_ROUTES = {
     "plans.agree": (None, None, "self or manager"),
     "printing.plan_pdf": (None, "see", None),
     "printing.print_view": (None, "see", None),
+    "cover.task_sharing": ("/task-sharing", "see", "self"),
+    "checkins.person_checkins": ("/checkins", "see", "manager"),
+    "checkins.training": ("/training", "see", "self or manager"),
+    "mentors.mentoring": ("/mentoring", "see", "self"),
+    "mentors.find": ("/mentors", "self", None),
+    "mentors.request_mentor": ("/mentors/request", None, "self"),
 }
 PLAN_PATHS = {"plans.plan": "", "plans.agree": "/agree", "printing.plan_pdf": "/plan.pdf", "printing.print_view": "/print"}
 # Printing many plans: the form is for managers and trust admins (403 for others); a job is for
@@ -41,6 +52,18 @@ PLAN_PATHS = {"plans.plan": "", "plans.agree": "/agree", "printing.plan_pdf": "/
 PRINT_ROUTES = {"print_jobs.print_plans", "print_jobs.job", "print_jobs.status", "print_jobs.retry", "print_jobs.download"}
 PRINTERS = {"manager", "other_manager", "far_manager", "trust_admin"}
 JOB_PATHS = {"print_jobs.job": ("GET", ""), "print_jobs.status": ("GET", "/status.json"), "print_jobs.download": ("GET", "/download"), "print_jobs.retry": ("POST", "/retry")}
+# A team's cover: for its managers and its trust's admins; to everyone else the team is not there (404).
+TEAM_ROUTES = {"cover.cover": "/cover"}
+# One secondment: seen by people in its region and by whoever may post for its host team (404 for
+# others); interest by the person themselves; a place confirmed by the person's manager or trust
+# admin. tests/web/test_secondments.py checks every one of these cells.
+SECONDMENT_ROUTES = {"secondments.opportunity", "secondments.interest", "secondments.withdraw", "secondments.confirm"}
+# Answering a mentoring request: the mentor asked accepts or declines, the person who asked
+# withdraws (a wrong action of theirs is refused with a message, not a status); anyone else who
+# can see either of them is refused (403); to everyone else the request does not exist (404).
+MENTOR_REQUEST_ROUTES = {"mentors.answer"}
+MENTOR_REQUEST_ACTIONS = ("accept", "decline", "withdraw")
+SEEKER, MENTOR = "staff", "other_trust"
 PRINCIPALS = ["anonymous", *[name for name, (_, _, roles) in PEOPLE.items() if roles]]
 TARGETS = ["staff", "other_team", "other_trust"]
 SECRET_NAME = "Zelda Quarterman"
@@ -48,7 +71,9 @@ SECRET_NAME = "Zelda Quarterman"
 
 def test_every_route_is_in_the_matrix(web_app):
     endpoints = {rule.endpoint for rule in web_app.url_map.iter_rules()}
-    assert endpoints == PUBLIC | SIGNED_IN | set(PERSON_ROUTES) | PRINT_ROUTES
+    assert endpoints == (
+        PUBLIC | SIGNED_IN | set(PERSON_ROUTES) | PRINT_ROUTES | set(TEAM_ROUTES) | SECONDMENT_ROUTES | MENTOR_REQUEST_ROUTES
+    )
     assert set(JOB_PATHS) == PRINT_ROUTES - {"print_jobs.print_plans"}
 
 
@@ -232,4 +257,54 @@ def test_a_job_is_only_for_who_started_it_or_could_start_it(web_app, world, prin
                 ok = response.status_code in (200, 302)
             if not ok:
                 wrong.append(f"{method} {endpoint} of the {status} job: got {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_a_teams_cover_is_for_its_managers_and_its_trust_admins(web_app, world, principal):
+    client = web_app.test_client()
+    if principal != "anonymous":
+        sign_in(client, world, principal)
+    for team, manager in MANAGERS.items():
+        for endpoint, path in TEAM_ROUTES.items():
+            response = client.get(f"/teams/{world.team[team]}{path}")
+            if principal == "anonymous":
+                assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+                continue
+            admin = "trust_admin" in PEOPLE[principal][2] and PEOPLE[principal][0][0] == team[0]
+            want = 200 if principal == manager or admin else 404
+            assert response.status_code == want, (principal, team, endpoint, response.status_code)
+
+
+@pytest.fixture
+def mentor_request(web_app, world):
+    """The id of a request from staff (trust A) to other_trust (trust B), waiting for an answer."""
+    with web_app.app_context():
+        asked = MentorRequest(seeker_id=world.person[SEEKER], mentor_id=world.person[MENTOR], competency_id="ROT-01")
+        db.session.add(asked)
+        db.session.commit()
+        return asked.id
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_a_mentoring_request_is_answered_only_by_its_two_people(web_app, world, mentor_request, principal):
+    client = web_app.test_client()
+    if principal != "anonymous":
+        sign_in(client, world, principal)
+    kinds = set() if principal == "anonymous" else relation(principal, SEEKER) | relation(principal, MENTOR)
+    wrong = []
+    for action in MENTOR_REQUEST_ACTIONS:
+        before = row_counts(web_app)
+        response = client.post(f"/mentor-requests/{mentor_request}/{action}")
+        if principal == "anonymous":
+            want, ok = "sign-in", response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+        elif principal in (SEEKER, MENTOR):
+            want, ok = "allowed", response.status_code == 302
+        else:
+            want = 403 if kinds else 404
+            ok = response.status_code == want
+        if ok and want != "allowed":
+            ok = row_counts(web_app) == before
+        if not ok:
+            wrong.append(f"POST {action}: wanted {want}, got {response.status_code}")
     assert not wrong, "\n".join(wrong)

@@ -138,7 +138,7 @@ def test_teams_shows_readiness_gaps_and_what_awaits(web_client, rated):
 
     rows = table_rows(web_client.get("/teams").get_data(as_text=True))
 
-    role, months, readiness, gaps, awaiting, plan = rows["Staff"]
+    role, months, readiness, gaps, awaiting, plan, _retention = rows["Staff"]
     assert role == "Role and band Rota Coordinator, band 4"
     assert months.startswith("Months in role ") and months.split()[-1].isdigit()
     # Rota Coordinator: Rota rules 2/2 (critical, counts double), Rota design 1/2 -> 5/6.
@@ -170,7 +170,8 @@ def test_teams_counts_every_self_rating_without_a_manager_rating(web_app, web_cl
     assert rows["Staff"][4].startswith("Self-ratings to validate None awaiting")
 
 
-def test_teams_says_when_a_role_is_not_in_the_framework(web_app, web_client, world):
+def test_teams_says_when_a_role_is_not_in_the_framework(web_app, web_client, world, monkeypatch):
+    monkeypatch.setattr("planner.web.manager.today", lambda: date(2025, 11, 10))  # 8 months in role
     with web_app.app_context():
         db.session.get(Person, world.person["peer"]).role_id = "gone"
         db.session.commit()
@@ -181,6 +182,7 @@ def test_teams_says_when_a_role_is_not_in_the_framework(web_app, web_client, wor
     assert rows["Peer"][0] == "Role and band gone, band 4"
     assert rows["Peer"][2].startswith("Readiness Cannot be worked out: unknown role 'gone'")
     assert rows["Peer"][3] == "Largest gaps Not known"
+    assert rows["Peer"][-1].startswith("Retention At risk of leaving")  # the flag needs no role
 
 
 def test_teams_shows_every_team_managed_even_an_empty_one(web_app, web_client, world):
