@@ -328,4 +328,3 @@ def test_the_command_refuses_a_framework_without_the_default_roles(database_url)
         assert count(Person) == count(Region) == 0
     with app.app_context():
         db.engine.dispose()
-
