@@ -30,6 +30,7 @@ FEATURES = (
     "secondments",
     "mentors",
     "checkins",
+    "recognition",
 )
 
 csrf = CSRFProtect()

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from planner.db import db
-from planner.models import MentorRequest, Person, Plan
+from planner.models import MentorRequest, Person, Plan, Rating
 from tests.web.conftest import MANAGERS, PEOPLE, row_counts, sign_in
 
 PUBLIC = {"home.index", "assets.asset", "static", "auth.sign_in"}
@@ -45,6 +45,9 @@ PERSON_ROUTES = {
     "mentors.mentoring": ("/mentoring", "see", "self"),
     "mentors.find": ("/mentors", "self", None),
     "mentors.request_mentor": ("/mentors/request", None, "self"),
+    "recognition.achievements": ("/achievements", "see", None),
+    "recognition.certificate": ("/achievements/certificate.pdf", "see", None),
+    "recognition.badge": ("/achievements/ROT-01.json", "see", None),
 }
 PLAN_PATHS = {"plans.plan": "", "plans.agree": "/agree", "printing.plan_pdf": "/plan.pdf", "printing.print_view": "/print"}
 # Printing many plans: the form is for managers and trust admins (403 for others); a job is for
@@ -109,6 +112,9 @@ def plans(web_app, world):
     with web_app.app_context():
         for name in TARGETS:
             db.session.get(Person, world.person[name]).name = f"{SECRET_NAME} {name}"
+            # A validated level 3: an achievement, so the certificate and credential exist.
+            manager = world.person[MANAGERS[PEOPLE[name][0]]]
+            db.session.add(Rating(person_id=world.person[name], competency_id="ROT-01", level=3, rater="manager", rated_by_id=manager))
         db.session.commit()
         return {name: db.session.scalar(select(Plan.id).where(Plan.person_id == world.person[name])) for name in TARGETS}
 
