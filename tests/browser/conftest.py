@@ -270,3 +270,11 @@ def axe(axe_source):
         )
 
     return run
+
+
+def resize(page, viewport: dict) -> None:
+    """Give the page another viewport, and wait until the browser has laid the page out at it, so
+    what is measured next is the page at that size."""
+    page.set_viewport_size(viewport)
+    page.wait_for_function(f"window.innerWidth === {viewport['width']}")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")

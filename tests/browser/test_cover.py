@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .conftest import resize
 from .test_journey import MANAGER, Journey
 from .test_print_jobs import MANAGER_NAME, TEAM
 
@@ -28,7 +29,7 @@ def team_id(journey: Journey) -> str:
 def check_on_a_phone(journey: Journey, heading: str) -> None:
     """The page passes axe at 390 px wide, and only the matrix scrolls sideways."""
     page = journey.page
-    page.set_viewport_size(PHONE)
+    resize(page, PHONE)
     journey.check(heading)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page scrolls sideways"
     page.set_viewport_size({"width": 1280, "height": 800})

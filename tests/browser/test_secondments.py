@@ -14,7 +14,7 @@ import pytest
 from planner import create_app
 from planner.demo import DEMO_PASSWORD
 
-from .conftest import require_assets, serve
+from .conftest import require_assets, resize, serve
 from .test_journey import Journey
 
 MANAGER = "manager@demo.example"
@@ -95,9 +95,9 @@ def test_the_manager_plans_secondments_on_accessible_pages(browser, secondment_s
 
 
 def assert_fits_a_phone(page) -> None:
-    """The page, reloaded at a phone's width, needs no sideways scrolling."""
+    """The page, laid out again at a phone's width, needs no sideways scrolling."""
     size = page.viewport_size
-    page.set_viewport_size(PHONE)
+    resize(page, PHONE)
     try:
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px screen"
