@@ -19,6 +19,8 @@ from planner.core.framework import (
     DOMAIN_KINDS,
     MOVE_KINDS,
     PREREQUISITE_LEVEL,
+    QUALIFICATION_KINDS,
+    QUIZ_WEIGHT_MAX,
     THREAD,
     Band,
     Competency,
@@ -27,11 +29,16 @@ from planner.core.framework import (
     Level,
     Module,
     Move,
+    Qualification,
+    QuizAnswer,
+    QuizQuestion,
     Role,
 )
 from planner.datafiles import Report, StrictModel, parse_yaml, read_text, report_invalid
 
 MAX_SCALE_LEVEL = 10
+QUIZ_LENGTH = (10, 15)
+"""A quiz, when the file has one, asks this many scenario questions (fewest, most)."""
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -92,6 +99,8 @@ class RoleIn(StrictModel):
     family: Text
     summary: Text
     requires: dict[str, int] = {}
+    day_in_life: Text | None = None
+    desirable: list[str] = []
 
 
 class MoveIn(StrictModel):
@@ -102,6 +111,7 @@ class MoveIn(StrictModel):
     kind: Literal[MOVE_KINDS]
     months: Annotated[int, Field(ge=0, le=240)]
     gates: dict[str, int] = {}
+    desirable: list[str] = []
 
 
 class ModuleIn(StrictModel):
@@ -116,6 +126,34 @@ class ModuleIn(StrictModel):
     raises: dict[str, int]
 
 
+class QualificationIn(StrictModel):
+    """A professional qualification roles and moves may list as desirable."""
+
+    id: Identifier
+    title: Text
+    kind: Literal[QUALIFICATION_KINDS]
+    level: Annotated[int, Field(ge=1, le=8)]
+    awarding_body: Text
+    description: Text
+
+
+class QuizAnswerIn(StrictModel):
+    """One answer to a quiz scenario and the roles it leans towards."""
+
+    id: Identifier
+    text: Text
+    weights: Annotated[dict[str, Annotated[int, Field(ge=1, le=QUIZ_WEIGHT_MAX)]], Field(min_length=1)]
+    reason: Text
+
+
+class QuizQuestionIn(StrictModel):
+    """A scenario question of the 'try before you buy' quiz."""
+
+    id: Identifier
+    scenario: Text
+    answers: Annotated[list[QuizAnswerIn], Field(min_length=2, max_length=6)]
+
+
 class TopIn(StrictModel):
     """The whole file: each section is checked item by item afterwards, so one bad item hides no other."""
 
@@ -128,6 +166,8 @@ class TopIn(StrictModel):
     roles: Annotated[list[Any], Field(min_length=1)]
     moves: list[Any]
     modules: list[Any]
+    qualifications: list[Any] = []
+    quiz: list[Any] = []
 
 
 SECTIONS = {
@@ -138,6 +178,8 @@ SECTIONS = {
     "roles": RoleIn,
     "moves": MoveIn,
     "modules": ModuleIn,
+    "qualifications": QualificationIn,
+    "quiz": QuizQuestionIn,
 }
 
 
@@ -192,7 +234,7 @@ def _check_meaning(data: dict, sections: dict[str, list], report: Report) -> Fra
     # An item that failed the shape check is already reported; referring to it is not a second mistake.
     rejected = {
         name: {str(ident) for ident in _rejected(data, sections, name) if isinstance(ident, (str, int))}
-        for name in ("bands", "domains", "competencies", "roles")
+        for name in ("bands", "domains", "competencies", "roles", "qualifications")
     }
     rejected_levels = {level for level in _rejected(data, sections, "scale", "level") if type(level) is int}
     scale = _check_scale(sections["scale"], report, complete=not _rejected(data, sections, "scale"))
@@ -216,6 +258,13 @@ def _check_meaning(data: dict, sections: dict[str, list], report: Report) -> Fra
     competencies = unique("competencies", label="competency")
     roles = unique("roles", label="role")
     modules = unique("modules", label="module")
+    qualifications = unique("qualifications", label="qualification")
+
+    def check_desirable(path: tuple, desirable: list[str], what: str) -> None:
+        for position, ident in enumerate(desirable):
+            if ident not in qualifications and ident not in rejected["qualifications"]:
+                known = ", ".join(qualifications) or "none are listed under 'qualifications'"
+                report.at(path + (position,), f"unknown qualification '{ident}' in {what}; the qualifications are: {known}")
 
     def check_levels(path: tuple, mapping: dict[str, int], lowest: int, what: str) -> None:
         for competency_id, level in mapping.items():
@@ -251,6 +300,7 @@ def _check_meaning(data: dict, sections: dict[str, list], report: Report) -> Fra
         if role.band not in bands and role.band not in rejected["bands"]:
             report.at(("roles", index, "band"), f"unknown band '{role.band}' for role {role.id}; bands are {', '.join(bands)}")
         check_levels(("roles", index, "requires"), role.requires, 0, f"the requirements of role {role.id}")
+        check_desirable(("roles", index, "desirable"), role.desirable, f"the desirable qualifications of role {role.id}")
     seen_moves: dict = {}
     for index, move in sections["moves"]:
         for end in ("from", "to"):
@@ -264,11 +314,13 @@ def _check_meaning(data: dict, sections: dict[str, list], report: Report) -> Fra
             report.at(("moves", index), f"duplicate {move.kind} move from {move.source} to {move.target} (first on line {seen_moves[triple]})")
         seen_moves.setdefault(triple, report.line(("moves", index)))
         check_levels(("moves", index, "gates"), move.gates, 0, f"the gates of the move from {move.source} to {move.target}")
+        check_desirable(("moves", index, "desirable"), move.desirable, f"the move from {move.source} to {move.target}")
     for index, module in sections["modules"]:
         if not module.raises:
             report.at(("modules", index, "raises"), f"module {module.id} raises no competency")
         check_levels(("modules", index, "raises"), module.raises, 1, f"what module {module.id} raises")
 
+    quiz = _check_quiz(data, sections["quiz"], roles, rejected["roles"], report)
     _check_cycles(sections["competencies"], competencies, report)
     # What rejected modules raise still counts, so their one mistake is not also reported as a gap.
     raised = {}
@@ -288,12 +340,57 @@ def _check_meaning(data: dict, sections: dict[str, list], report: Report) -> Fra
             Competency(c.id, c.name, c.description, c.domain, c.specialist, tuple(c.requires), c.critical)
             for _, c in competencies.values()
         ),
-        roles=tuple(Role(r.id, r.title, r.band, r.family, r.summary, dict(r.requires)) for _, r in roles.values()),
-        moves=tuple(Move(m.source, m.target, m.kind, m.months, dict(m.gates)) for _, m in sections["moves"]),
+        roles=tuple(
+            Role(r.id, r.title, r.band, r.family, r.summary, dict(r.requires), r.day_in_life or "", tuple(r.desirable))
+            for _, r in roles.values()
+        ),
+        moves=tuple(
+            Move(m.source, m.target, m.kind, m.months, dict(m.gates), tuple(m.desirable)) for _, m in sections["moves"]
+        ),
         modules=tuple(
             Module(m.id, m.title, m.mode, m.hours, m.provider, m.thread, dict(m.raises)) for _, m in modules.values()
         ),
+        qualifications=tuple(
+            Qualification(q.id, q.title, q.kind, q.level, q.awarding_body, q.description) for _, q in qualifications.values()
+        ),
+        quiz=quiz,
     )
+
+
+def _check_quiz(data: dict, items: list, roles: dict, rejected_roles: set, report: Report) -> tuple[QuizQuestion, ...]:
+    """Unique question and answer ids, weights only towards known roles, and a quiz of the right length."""
+    seen: dict[str, int] = {}
+    questions = []
+    for index, question in items:
+        if question.id in seen:
+            report.at(("quiz", index, "id"), f"duplicate quiz question id '{question.id}' (first on line {seen[question.id]})")
+            continue
+        seen[question.id] = report.line(("quiz", index, "id"))
+        answer_ids: set[str] = set()
+        for position, answer in enumerate(question.answers):
+            if answer.id in answer_ids:
+                report.at(("quiz", index, "answers", position, "id"), f"duplicate answer id '{answer.id}' in quiz question {question.id}")
+            answer_ids.add(answer.id)
+            for role_id in answer.weights:
+                if role_id not in roles and role_id not in rejected_roles:
+                    report.at(
+                        ("quiz", index, "answers", position, "weights", role_id),
+                        f"unknown role '{role_id}' in the weights of answer {answer.id} to quiz question {question.id}",
+                        key=True,
+                    )
+        questions.append(
+            QuizQuestion(
+                question.id,
+                question.scenario,
+                tuple(QuizAnswer(a.id, a.text, dict(a.weights), a.reason) for a in question.answers),
+            )
+        )
+    given = data.get("quiz")
+    count = len(given) if isinstance(given, list) else 0
+    fewest, most = QUIZ_LENGTH
+    if count and not fewest <= count <= most:
+        report.at(("quiz",), f"the quiz has {count} questions; give between {fewest} and {most}, or leave the quiz out")
+    return tuple(questions)
 
 
 def _rejected(data: dict, sections: dict[str, list], section: str, key: str = "id") -> list:
@@ -383,5 +480,6 @@ def summary(framework: Framework) -> str:
     return (
         f"framework {framework.version}: {len(framework.scale)} levels, {len(framework.bands)} bands, "
         f"{len(framework.domains)} domains, {len(framework.competencies)} competencies ({critical} critical), "
-        f"{len(framework.roles)} roles, {len(framework.moves)} moves, {len(framework.modules)} modules"
+        f"{len(framework.roles)} roles, {len(framework.moves)} moves, {len(framework.modules)} modules, "
+        f"{len(framework.qualifications)} qualifications, {len(framework.quiz)} quiz questions"
     )

@@ -25,7 +25,7 @@ from planner.people import load_person
 SMALL_PATH = Path(__file__).parent / "frameworks" / "small.yaml"
 SMALL = SMALL_PATH.read_text()
 LAST_LINE = "    raises: {HRF-01: 3}\n"
-TOP_KEYS = "version, valid_from, scale, bands, domains, competencies, roles, moves, modules"
+TOP_KEYS = "version, valid_from, scale, bands, domains, competencies, roles, moves, modules, qualifications, quiz"
 PADDING = 1_000_000 - len(SMALL.encode())  # a comment of this many bytes plus its newline: one byte too many
 
 
@@ -88,7 +88,7 @@ CASES = [
     case("unknown-key-in-competency", {"    critical: true\n": "    critical: true\n    colour: red\n"},
          (24, 5, "unknown key 'colour'; allowed keys are: id, name, description, domain, specialist, requires, critical, ksf, source")),
     case("unknown-key-in-move", {"months: 18, gates:": "months: 18, gate:"},
-         ("gate: {HRF-01", "unknown key 'gate'; allowed keys are: from, to, kind, months, gates")),
+         ("gate: {HRF-01", "unknown key 'gate'; allowed keys are: from, to, kind, months, gates, desirable")),
     # Wrong types
     case("level-as-text", {"{level: 3,": "{level: three,"}, (8, 13, "'level' must be a whole number; got text 'three'")),
     case("hours-as-text", {"    hours: 7\n": "    hours: seven\n"}, (68, 12, "'hours' must be a number; got text 'seven'")),

@@ -20,6 +20,9 @@ THREAD = {
     "A": "Appreciate",
     "D": "Develop",
 }
+QUALIFICATION_KINDS = ("cipd", "apprenticeship", "other")
+QUIZ_WEIGHT_MAX = 3
+"""An answer leans towards a role with a weight of 1 (a little) to 3 (strongly)."""
 PREREQUISITE_LEVEL = 2
 """A prerequisite must be held at this level before its dependant is developed."""
 
@@ -75,6 +78,9 @@ class Role:
     family: str
     summary: str
     requires: dict[str, int] = field(default_factory=dict)
+    day_in_life: str = ""
+    desirable: tuple[str, ...] = ()
+    """Professional qualifications (ids) that help in the role without being required."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,8 @@ class Move:
     kind: str
     months: int
     gates: dict[str, int] = field(default_factory=dict)
+    desirable: tuple[str, ...] = ()
+    """Professional qualifications (ids) that help a person make the move."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,38 @@ class Module:
 
 
 @dataclass(frozen=True)
+class Qualification:
+    """A professional qualification, such as the CIPD level 5 diploma or an HR apprenticeship."""
+
+    id: str
+    title: str
+    kind: str
+    level: int
+    """Its level on the Regulated Qualifications Framework (3 to 7 for HR)."""
+    awarding_body: str
+    description: str
+
+
+@dataclass(frozen=True)
+class QuizAnswer:
+    """One answer to a quiz scenario, leaning towards some roles; ``reason`` says why, to the taker."""
+
+    id: str
+    text: str
+    weights: dict[str, int]
+    reason: str
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """A 'try before you buy' scenario from a day in medical staffing, with its answers."""
+
+    id: str
+    scenario: str
+    answers: tuple[QuizAnswer, ...]
+
+
+@dataclass(frozen=True)
 class Framework:
     """A whole framework: what a person in each role needs and how to get there."""
 
@@ -114,6 +154,13 @@ class Framework:
     roles: tuple[Role, ...]
     moves: tuple[Move, ...]
     modules: tuple[Module, ...]
+    qualifications: tuple[Qualification, ...] = ()
+    quiz: tuple[QuizQuestion, ...] = ()
+
+    @cached_property
+    def qualification(self) -> dict[str, Qualification]:
+        """Professional qualifications by id."""
+        return {q.id: q for q in self.qualifications}
 
     @cached_property
     def competency(self) -> dict[str, Competency]:

@@ -1,15 +1,17 @@
 """What planner keeps in its database, one module per part: organisations (regions to teams),
 people and their accounts, the records of their development (ratings, plans, the audit trail),
-print jobs, secondments, mentoring, and check-ins with the training people have done. Everything is importable from here, as ``from planner.models import Person``.
+print jobs, secondments, mentoring, check-ins with the training people have done, and profiles
+(professional qualifications, saved quiz results). Everything is importable from here, as ``from planner.models import Person``.
 """
 
 from __future__ import annotations
 
-from planner.models.checkins import Checkin, TrainingRecord
+from planner.models.checkins import TRAINING_SOURCES, Checkin, TrainingRecord
 from planner.models.mentoring import REQUEST_STATUSES, MentorOffer, MentorRequest
 from planner.models.organisations import IntegratedCareSystem, Region, Team, Trust
 from planner.models.people import ACCOUNT_ROLES, PASSWORD_METHOD, Account, Person
 from planner.models.print_jobs import PrintJob
+from planner.models.profile import ProfessionalQualification, QuizResult
 from planner.models.records import (
     EVIDENCE_MAX,
     PLAN_STATUSES,
@@ -28,9 +30,9 @@ from planner.times import utcnow
 
 __all__ = [
     "ACCOUNT_ROLES", "EVIDENCE_MAX", "OPPORTUNITY_STATUSES", "PASSWORD_METHOD", "PLAN_STATUSES", "RATERS",
-    "REQUEST_STATUSES",
+    "REQUEST_STATUSES", "TRAINING_SOURCES",
     "Account", "AuditEvent", "Checkin", "CurrentLevel", "IntegratedCareSystem", "MentorOffer", "MentorRequest",
-    "Person", "Plan", "PrintJob", "Rating", "Region", "Secondment", "SecondmentInterest",
+    "Person", "Plan", "PrintJob", "ProfessionalQualification", "QuizResult", "Rating", "Region", "Secondment", "SecondmentInterest",
     "SecondmentOpportunity", "Team", "TrainingRecord", "Trust",
     "audit", "current_levels", "person_to_core", "ratings_of", "utcnow",
 ]

@@ -43,6 +43,8 @@ class Person(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # The ESR assignment number, which staff list and completion imports match people by.
+    assignment_number: Mapped[str | None] = mapped_column(String(20), unique=True)
     trust_id: Mapped[int] = mapped_column(ForeignKey("trusts.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     role_id: Mapped[str] = mapped_column(String(64))
