@@ -29,6 +29,7 @@ test: install-test assets
 bench: install
 	$(BIN)/python bench/core.py
 	$(BIN)/python bench/secondments.py
+	$(BIN)/python bench/insight.py
 	$(BIN)/python bench/pdf.py
 
 check-python:

@@ -61,6 +61,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         [app.jinja_loader, jinja2.PackageLoader("nhsuk_frontend_jinja", "templates")]
     )
     db.init_app(app)
+    from planner import insight
+
+    insight.init_app(app)  # stored needs kept fresh on every commit
 
     from planner.web import register_blueprints
 

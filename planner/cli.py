@@ -358,3 +358,99 @@ def print_plans_command(trust_id: int | None, team_id: int | None, out_path: str
     )
     if written.rendered < written.plans:
         click.echo(f"Reused {written.plans - written.rendered} plan(s) already rendered in {work_dir}.")
+
+
+@cli.command("refresh-needs")
+def refresh_needs_command() -> None:
+    """Work out again the stored needs of everyone whose are missing or out of date (after a framework change)."""
+    from planner.insight import count_stale, refresh_stale
+
+    framework = current_app.extensions["planner_framework"]
+    try:
+        total = count_stale(framework)
+    except SQLAlchemyError:
+        _fail(["Error: the database has no tables yet; run 'planner db upgrade' first."], 1)
+    if not total:
+        click.echo("Everyone's stored needs are up to date.")
+        return
+    with click.progressbar(length=total, label="Refreshing stored needs", file=sys.stderr) as bar:
+        refreshed = refresh_stale(framework, progress=lambda done, _: bar.update(done - bar.pos))
+    db.session.commit()
+    click.echo(f"Refreshed the stored needs of {refreshed} {'person' if refreshed == 1 else 'people'}.")
+
+
+dry_run_option = click.option("--dry-run", is_flag=True, help="Check every row and list the problems; import nothing.")
+import_file_argument = click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+import_trust_option = click.option("--trust", "trust_id", required=True, type=int, help="The trust to import into (its id).")
+
+
+@cli.command("import-staff")
+@import_file_argument
+@import_trust_option
+@dry_run_option
+def import_staff_command(path: str, trust_id: int, dry_run: bool) -> None:
+    """Import a trust's staff list from an ESR-style CSV file: every row, or none when any is wrong."""
+    from planner.imports import STAFF
+
+    _import(path, trust_id, dry_run, STAFF, None)
+
+
+@cli.command("import-completions")
+@import_file_argument
+@import_trust_option
+@click.option(
+    "--recorded-by",
+    "recorded_by",
+    required=True,
+    help="The email address of the account the training records are kept as recorded by.",
+)
+@dry_run_option
+def import_completions_command(path: str, trust_id: int, recorded_by: str, dry_run: bool) -> None:
+    """Import training completions from an ESR-style CSV file: every row, or none when any is wrong."""
+    from planner.imports import COMPLETIONS
+
+    _import(path, trust_id, dry_run, COMPLETIONS, recorded_by)
+
+
+def _import(path: str, trust_id: int, dry_run: bool, kind, recorded_by: str | None) -> None:
+    """Check a file and, unless a dry run, import it whole; every problem as FILE:LINE: column: reason, exit 2."""
+    from pathlib import Path
+
+    from planner.imports import MAX_BYTES, FileProblem, apply, check_file
+    from planner.times import uk_today
+
+    try:
+        trust = db.session.get(models.Trust, trust_id)
+    except SQLAlchemyError:
+        _fail(["Error: the database has no tables yet; run 'planner db upgrade' first."], 1)
+    if trust is None:
+        _fail([f"Error: there is no trust with id {trust_id}."], 2)
+    account = None
+    if recorded_by is not None:
+        account = db.session.scalar(select(models.Account).where(func.lower(models.Account.email) == recorded_by.strip().lower()))
+        if account is None:
+            _fail([f"Error: no account has the email address {recorded_by}; give the account the records are recorded by."], 2)
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_BYTES + 1)
+    except OSError as error:
+        _fail([f"Error: could not read {path}: {error.strerror or error}."], 2)
+    framework = current_app.extensions["planner_framework"]
+    try:
+        checked = check_file(data, kind, trust, framework, uk_today())
+    except FileProblem as problem:
+        _fail([f"{path}: {problem}", "Nothing was imported."], 2)
+    if checked.problems:
+        lines = [f"{path}:{p.line}: {p.column or 'the whole row'}: {p.reason}" for p in checked.problems]
+        _fail(lines + [f"{len(lines)} problem(s) found; nothing was imported."], 2)
+    rows = len(checked.rows)
+    if dry_run:
+        click.echo(f"{rows} row{'s are' if rows != 1 else ' is'} ready to import into {trust.name}; nothing was imported (dry run).")
+        return
+    try:
+        summary = apply(checked, kind, trust, framework, account, Path(path).name)
+        db.session.commit()
+    except SQLAlchemyError:  # the people changed between the check and the import
+        db.session.rollback()
+        _fail([f"Error: the people changed while {path} was imported, so nothing was imported; run the command again."], 1)
+    click.echo(f"Imported {path} into {trust.name}: {summary}")

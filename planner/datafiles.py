@@ -246,7 +246,8 @@ def report_invalid(error: ValidationError, prefix: tuple, model: type[BaseModel]
         elif kind in TYPE_NAMES:
             report.at(path, f"{where} must be {TYPE_NAMES[kind]}; got {_describe(item['input'])}")
         elif kind == "too_short":
-            report.at(path, f"{where} must list at least one item")
+            least = item["ctx"]["min_length"]
+            report.at(path, f"{where} must list at least {'one item' if least == 1 else f'{least} items'}")
         elif kind == "string_pattern_mismatch" and name == "pay_year":
             report.at(path, f"'pay_year' must look like 2025/26; got {item['input']!r}")
         elif kind == "string_pattern_mismatch":

@@ -28,6 +28,7 @@ from planner.core.errors import PlanningError
 from planner.core.framework import Framework
 from planner.db import db
 from planner.demo_development import seed_development
+from planner.demo_profiles import seed_profiles
 from planner.models import (
     PASSWORD_METHOD,
     Account,
@@ -217,6 +218,7 @@ def seed_demo(framework: Framework, today: date, seed: int = 2026) -> DemoSummar
                                    f"{person.team.name}, {person.trust.name}: {about}"))
         db.session.add(account)
     added = seed_development(framework, today, teams, ratings, accounts, seed)
+    seed_profiles(framework, today, accounts)
     summary = DemoSummary(len(regions), len(systems), len(trusts), len(teams), len(people) + added.people,
                           len(ratings) + added.ratings, tuple(sign_ins))
     audit(None, "demo_seeded", regions[0], seed=seed, regions=summary.regions, systems=summary.systems,

@@ -4,8 +4,10 @@
 manager's pages need to tell their story at Northgate: colleagues in the other team who offer to
 share tasks, two secondments the trust admin has posted with interest from the rota team, mentors
 across the region (one agreed for the staff demo person, one request waiting for the manager), a new starter whose first check-in is overdue, Amira Shah's check-ins, and
-training records (with some people under two years in role and no recent training, whom the team
-list flags). It draws from its own seeded generator, so the rest of the demo stays as it was.
+training records with their hours and evidence (with some people under two years in role and no
+recent training, whom the team list flags, and six months of training in the manager's team, so
+protected learning time shows months under and over the hours planned). It draws from its own
+seeded generators, so the rest of the demo stays as it was.
 """
 
 from __future__ import annotations
@@ -86,8 +88,8 @@ def seed_development(
     checkins = _checkins(rng, today, home_team, manager, newcomer)
     training = _training(rng, framework, today, home_team.trust_id, [*by_person, newcomer], manager)
     # The staff demo person finished the exception reporting module last week (her newest rating says so).
-    training.append(TrainingRecord(person=accounts["staff"].person, module_id="T03",
-                                   completed_on=today - timedelta(days=6), recorded_by=accounts["staff"]))
+    training.append(_record(framework, accounts["staff"].person, "T03", today - timedelta(days=6), accounts["staff"]))
+    training += _learning_time(random.Random(seed + 6), framework, today, home_team, accounts)
     db.session.add_all([*opportunities, *interests, *offers, *requests, *checkins, *training])
     return DevelopmentSummary(
         1, len(first_ratings), len(opportunities), len(interests), len(offers), len(requests), len(checkins), len(training)
@@ -225,6 +227,51 @@ def _training(rng, framework: Framework, today: date, trust_id: int, people: lis
         span = (today - earliest).days
         for _ in range(rng.randint(1, 3)):
             if span > 0:
-                made.append(TrainingRecord(person=person, module_id=rng.choice(modules),
-                                           completed_on=earliest + timedelta(days=rng.randint(0, span)), recorded_by=manager))
+                made.append(_record(framework, person, rng.choice(modules),
+                                    earliest + timedelta(days=rng.randint(0, span)), manager))
+    return made
+
+
+def _record(framework: Framework, person: Person, module_id: str, day: date, recorded_by: Account) -> TrainingRecord:
+    """A module completed on ``day``, taking the module's hours, with the evidence its kind of training leaves."""
+    module = framework.module[module_id]
+    if "e-learning" in module.mode:
+        evidence = f"Completion certificate from {module.provider} e-learning, {day.day} {day:%b}"
+    else:
+        evidence = f"Attendance confirmed by {module.provider}, {day.day} {day:%b}"
+    return TrainingRecord(person=person, module_id=module.id, completed_on=day, hours=module.hours,
+                          evidence=evidence, recorded_by=recorded_by)
+
+
+STAFF_LEARNING = ((5, ("T04",)), (4, ("T08",)), (2, ("T01",)), (1, ("T08", "T14")))
+"""The staff demo person's training in recent months (months ago, modules), so that at her 3
+protected hours a month some months are under (2 hours four months ago, none three months ago)
+and some over (6 hours two months ago, 4 last month)."""
+SHORT_MODULE_HOURS = 8
+"""The longest module counted as a month's ordinary learning in the demo (not a qualification)."""
+
+
+def _learning_time(rng, framework: Framework, today: date, team: Team, accounts: dict[str, Account]) -> list[TrainingRecord]:
+    """Training this month and in each of the six before for the manager demo person's team, so the
+    protected learning time on the staff home and the team list shows months under and over the
+    hours planned.
+
+    Only people two years or more in role get extra records, besides the staff demo person, so the
+    team list flags the same people new in role as before.
+    """
+    staff, manager = accounts["staff"].person, accounts["manager"]
+    made = [
+        _record(framework, staff, module_id, add_months(today.replace(day=10), -months), accounts["staff"])
+        for months, modules in STAFF_LEARNING
+        for module_id in modules
+    ]
+    short = [module.id for module in framework.modules if module.hours <= SHORT_MODULE_HOURS]
+    for person in sorted(team.members, key=lambda p: p.name):
+        if person is staff or person is manager.person or person.months_in_role(today) < 24:
+            continue
+        for months in range(7):  # this month (up to today) and the six before
+            latest = today.day - 1 if months == 0 else 27
+            for _ in range(rng.choice((0, 0, 1, 1, 2))):
+                day = add_months(today.replace(day=1), -months) + timedelta(days=rng.randint(0, latest))
+                made.append(_record(framework, person, rng.choice(short), day, manager))
     return made

@@ -274,11 +274,19 @@ def _route(printable: PrintablePlan) -> list:
         f"{time_in_role(pathway['months'])} and {pathway['training_hours']:g} hours of training."
     )
     items = [ListItem(_text(_step_words(step)), leftIndent=14) for step in steps]
-    return [
+    story = [
         KeepTogether([_heading(f"The route to {printable.target_title}"), _text(summary), _route_diagram(steps)]),
         _text("The moves in words", "h3"),
         ListFlowable(items, bulletType="1", bulletFontName=STYLES["font"]["regular"], bulletFontSize=10, leftIndent=14),
     ]
+    if printable.qualifications:
+        helps = [ListItem(_text(note), leftIndent=12) for note in printable.qualifications]
+        story.append(KeepTogether([
+            _text("Qualifications that help", "h3"),
+            _text("None is required."),
+            ListFlowable(helps, bulletType="bullet", start="•", bulletFontSize=10, leftIndent=12),
+        ]))
+    return story
 
 
 def _step_words(step: dict) -> str:

@@ -24,6 +24,7 @@ from planner.db import db
 from planner.graphics import MOVE_WORDS
 from planner.models import MentorRequest, Person, Plan, Secondment, current_levels, person_to_core, ratings_of
 from planner.plans import load_plan, plan_to_dict
+from planner.qualifications import route_qualification_notes
 
 NOT_YET_AGREED = "Not yet agreed"
 """The status of a plan assembled for printing from current data rather than a saved plan."""
@@ -58,6 +59,8 @@ class PrintablePlan:
     made_by: str | None = None
     notes: tuple[str, ...] = ()
     """Secondments confirmed and mentoring agreed for the person, in sentences (none when empty)."""
+    qualifications: tuple[str, ...] = ()
+    """The professional qualifications that help on the route, held or not, in sentences."""
 
     @property
     def role_title(self) -> str:
@@ -158,6 +161,7 @@ def printable_from_saved(row: Plan, framework: Framework) -> PrintablePlan:
         ),
         made_by=row.created_by.name,
         notes=development_notes(person, framework),
+        qualifications=route_qualification_notes(person, framework, plan),
     )
 
 
@@ -180,6 +184,7 @@ def printable_from_current(person: Person, framework: Framework, today: date) ->
         target_readiness=_readiness(framework, core_person.levels, plan["target"]),
         agreements=(Agreement("Staff member", person.name, None), Agreement("Manager", None, None)),
         notes=development_notes(person, framework),
+        qualifications=route_qualification_notes(person, framework, plan),
     )
 
 

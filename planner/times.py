@@ -13,6 +13,11 @@ def uk_today() -> date:
     return datetime.now(UK).date()
 
 
+def long_date(day: date) -> str:
+    """A date in en-GB words, such as ``3 March 2026``."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def uk_time(moment: datetime) -> str:
     """A stored UTC time as UK clock time in en-GB words, such as ``3 March 2026 at 2:05pm``."""
     local = moment.replace(tzinfo=timezone.utc).astimezone(UK)

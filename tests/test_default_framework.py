@@ -102,3 +102,32 @@ def test_the_review_s_critical_areas_are_marked_critical(default):
     critical = {c.id for c in default.competencies if c.critical}
     # Rota safety, employment checks and pay at rotation: errors here harm doctors or patients.
     assert {"ROT-01", "REC-01", "REC-02", "PAY-04"} <= critical
+
+
+def test_every_role_has_a_day_in_the_life_of_three_to_five_sentences(default):
+    for role in default.roles:
+        sentences = [s for s in role.day_in_life.replace("?", ".").split(". ") if s.strip()]
+        assert 3 <= len(sentences) <= 5, (role.id, len(sentences))
+
+
+def test_the_quiz_has_ten_to_fifteen_questions_of_three_or_four_answers(default):
+    assert 10 <= len(default.quiz) <= 15
+    assert all(3 <= len(question.answers) <= 4 for question in default.quiz)
+    leaned = {role_id for question in default.quiz for answer in question.answers for role_id in answer.weights}
+    assert leaned == {role.id for role in default.roles}
+
+
+def answers_leaning_towards(framework, role_id: str) -> dict[str, str]:
+    """For each question, the answer that leans most towards ``role_id``, and least towards others."""
+    def lean(answer) -> tuple[int, int]:
+        return answer.weights.get(role_id, 0), -sum(w for r, w in answer.weights.items() if r != role_id)
+
+    return {question.id: max(question.answers, key=lean).id for question in framework.quiz}
+
+
+def test_every_role_comes_top_for_some_set_of_answers(default):
+    from planner.core.quiz import score_quiz
+
+    for role in default.roles:
+        outcome = score_quiz(default, answers_leaning_towards(default, role.id))
+        assert outcome.ranking[0] == role.id, (role.id, outcome.ranking[:3])

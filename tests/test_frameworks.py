@@ -47,8 +47,28 @@ def place(text: str, where: tuple) -> tuple[int, int]:
     return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
-def case(name: str, edits: dict[str, str], *problems: tuple):
-    return pytest.param(edits, problems, id=name)
+def case(name: str, edits: dict[str, str], *problems: tuple, marks=()):
+    return pytest.param(edits, problems, id=name, marks=marks)
+
+
+# A valid quiz (ten questions) and one qualification, appended to small.yaml by the quiz and
+# qualification cases; ``with_quiz`` first applies its own edits to the quiz's text.
+QUIZ = (Path(__file__).parent / "frameworks" / "quiz.yaml").read_text()
+QUALIFICATIONS = (
+    "qualifications:\n"
+    "  - {id: cipd_l3, title: CIPD Level 3, kind: cipd, level: 3, awarding_body: CIPD, description: The entry qualification.}\n"
+)
+EXTRA_QUESTIONS = "".join(
+    f"  - id: x{n}\n    scenario: Extra {n}.\n    answers:\n"
+    f"      - {{id: a, text: Extra answer {n}a., weights: {{rota: 1}}, reason: R.}}\n"
+    f"      - {{id: b, text: Extra answer {n}b., weights: {{lead: 1}}, reason: R.}}\n"
+    for n in range(6)
+)
+
+
+def with_quiz(quiz_edits: dict[str, str] | None = None, **edits: str) -> dict[str, str]:
+    """Edits appending the qualification and the quiz, the quiz edited by ``quiz_edits``."""
+    return {LAST_LINE: LAST_LINE + QUALIFICATIONS + edited(quiz_edits or {}, QUIZ), **edits}
 
 
 CASES = [
@@ -207,6 +227,40 @@ CASES = [
                   "add a module or lower the level"),
          (56, 73, "the move from rota to lead needs HRF-01 at level 3, but no module raises HRF-01 to level 3 "
                   "(no module raises it at all); add a module or lower the level")),
+    # Professional qualifications, desirable on roles and moves
+    case("role-desirable-unknown-qualification",
+         {LAST_LINE: LAST_LINE + QUALIFICATIONS,
+          "    summary: Builds and publishes rotas.\n": "    summary: Builds and publishes rotas.\n    desirable: [cipd_l3, cipd_l9]\n"},
+         ("cipd_l9]", "unknown qualification 'cipd_l9' in the desirable qualifications of role rota; the qualifications are: cipd_l3")),
+    case("move-desirable-unknown-qualification",
+         {LAST_LINE: LAST_LINE + QUALIFICATIONS, "kind: promotion, months: 12}": "kind: promotion, months: 12, desirable: [cipd_l5]}"},
+         ("cipd_l5]", "unknown qualification 'cipd_l5' in the move from admin to rota; the qualifications are: cipd_l3")),
+    case("desirable-with-no-qualifications-listed",
+         {"    summary: Builds and publishes rotas.\n": "    summary: Builds and publishes rotas.\n    desirable: [cipd_l5]\n"},
+         ("cipd_l5]", "unknown qualification 'cipd_l5' in the desirable qualifications of role rota; "
+                      "the qualifications are: none are listed under 'qualifications'")),
+    case("duplicate-qualification-id", {LAST_LINE: LAST_LINE + QUALIFICATIONS + QUALIFICATIONS.removeprefix("qualifications:\n")},
+         (81, 10, "duplicate qualification id 'cipd_l3' (first on line 80)")),
+    # The quiz
+    case("quiz-weight-towards-an-unknown-role", with_quiz({"rota 4., weights: {rota: 3}": "rota 4., weights: {pilot: 3}"}),
+         ("pilot: 3}", "unknown role 'pilot' in the weights of answer a to quiz question q04")),
+    case("quiz-duplicate-question-id", with_quiz({"  - id: q05\n": "  - id: q04\n"}),
+         ("q04\n    scenario: Situation 5", "duplicate quiz question id 'q04' (first on line 102)")),
+    case("quiz-duplicate-answer-id", with_quiz({"{id: c, text: Put record 6": "{id: a, text: Put record 6"}),
+         ("a, text: Put record 6", "duplicate answer id 'a' in quiz question q06")),
+    case("quiz-weight-above-3", with_quiz({"record 7 straight., weights: {admin: 2}": "record 7 straight., weights: {admin: 4}"}),
+         ("4}, reason: You like tidy records.", "'admin': input should be less than or equal to 3")),
+    case("quiz-weight-0", with_quiz({"record 7 straight., weights: {admin: 2}": "record 7 straight., weights: {admin: 0}"}),
+         ("0}, reason: You like tidy records.", "'admin': input should be greater than or equal to 1")),
+    case("quiz-answer-leaning-nowhere", with_quiz({"record 7 straight., weights: {admin: 2}": "record 7 straight., weights: {}"}),
+         ("{}, reason", "'weights' must list at least one item")),
+    case("quiz-too-few-questions", with_quiz({QUIZ[QUIZ.index("  - id: q10"):]: ""}),
+         ("- id: q01", "the quiz has 9 questions; give between 10 and 15, or leave the quiz out")),
+    case("quiz-too-many-questions", {LAST_LINE: LAST_LINE + QUALIFICATIONS + QUIZ + EXTRA_QUESTIONS},
+         ("- id: q01", "the quiz has 16 questions; give between 10 and 15, or leave the quiz out")),
+    case("quiz-question-with-one-answer",
+         with_quiz({QUIZ[QUIZ.index("      - {id: b, text: Lead the team through problem 3."):QUIZ.index("  - id: q04")]: ""}),
+         ("- {id: a, text: Fill the gap in rota 3.", "'answers' must list at least 2 items")),
 ]
 
 

@@ -1,12 +1,14 @@
 """What planner keeps in its database, one module per part: organisations (regions to teams),
 people and their accounts, the records of their development (ratings, plans, the audit trail),
 print jobs, secondments, mentoring, check-ins with the training people have done, and profiles
-(professional qualifications, saved quiz results). Everything is importable from here, as ``from planner.models import Person``.
+(professional qualifications, saved quiz results), and each person's stored needs (the analysis
+for their role, kept for adding up in SQL). Everything is importable from here, as ``from planner.models import Person``.
 """
 
 from __future__ import annotations
 
 from planner.models.checkins import TRAINING_SOURCES, Checkin, TrainingRecord
+from planner.models.insight import PersonModule, PersonNeed, PersonNeedsSummary
 from planner.models.mentoring import REQUEST_STATUSES, MentorOffer, MentorRequest
 from planner.models.organisations import IntegratedCareSystem, Region, Team, Trust
 from planner.models.people import ACCOUNT_ROLES, PASSWORD_METHOD, Account, Person
@@ -32,7 +34,7 @@ __all__ = [
     "ACCOUNT_ROLES", "EVIDENCE_MAX", "OPPORTUNITY_STATUSES", "PASSWORD_METHOD", "PLAN_STATUSES", "RATERS",
     "REQUEST_STATUSES", "TRAINING_SOURCES",
     "Account", "AuditEvent", "Checkin", "CurrentLevel", "IntegratedCareSystem", "MentorOffer", "MentorRequest",
-    "Person", "Plan", "PrintJob", "ProfessionalQualification", "QuizResult", "Rating", "Region", "Secondment", "SecondmentInterest",
+    "Person", "PersonModule", "PersonNeed", "PersonNeedsSummary", "Plan", "PrintJob", "ProfessionalQualification", "QuizResult", "Rating", "Region", "Secondment", "SecondmentInterest",
     "SecondmentOpportunity", "Team", "TrainingRecord", "Trust",
     "audit", "current_levels", "person_to_core", "ratings_of", "utcnow",
 ]

@@ -30,7 +30,13 @@ FEATURES = (
     "secondments",
     "mentors",
     "checkins",
+    "training",
     "recognition",
+    "insight",
+    "qualifications",
+    "imports",
+    "explore",
+    "quiz",
 )
 
 csrf = CSRFProtect()

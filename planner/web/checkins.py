@@ -1,11 +1,11 @@
-"""Check-ins (Recruit and retain): check-ins with people new in role, training records and the retention flag.
+"""Check-ins (Recruit and retain): check-ins with people new in role and the retention flag.
 
 People in their first two years in role have check-ins with their manager 1, 3, 6, 12, 18 and 24
 months after they started (``planner.core.checkins``). A manager sees every check-in due or
 overdue across the teams they manage, and records one on the person's check-ins page; recording
 one asks the person to review their self-assessment, on their home page, until they next rate
-themselves. Training records say which of the framework's modules a person completed and when;
-the last one feeds the retention flag on the manager's team list.
+themselves. The latest training a person completed (``planner.web.training``) feeds the retention
+flag on the manager's team list.
 """
 
 from __future__ import annotations
@@ -18,15 +18,14 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import Field, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import Field, TextAreaField
 from wtforms.utils import unset_value
-from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
+from wtforms.validators import Length, StopValidation, ValidationError
 
 from planner.core import checkins as core
-from planner.core.framework import Framework
 from planner.db import db
 from planner.models import Checkin, Person, Rating, TrainingRecord, audit
+from planner.times import long_date
 from planner.web.access import is_self, manages, require, signed_in_person, visible_person
 from planner.web.context import framework, today
 
@@ -38,11 +37,6 @@ PARTS = ("day", "month", "year")
 PART_PATTERN = {"day": r"[0-9]{1,2}", "month": r"[0-9]{1,2}", "year": r"[0-9]{4}"}
 OPEN = (core.OVERDUE, core.DUE)
 """The statuses a manager is asked to act on."""
-
-
-def long_date(day: date) -> str:
-    """A date in en-GB words, such as ``3 March 2026``."""
-    return f"{day.day} {day:%B %Y}"
 
 
 # A date typed into three boxes ---------------------------------------------------------------
@@ -265,64 +259,4 @@ def person_checkins(person_id: int):
         today=day,
         when=when,
         notes_max=NOTES_MAX,
-    ), 400 if form.errors else 200
-
-
-# Training records ----------------------------------------------------------------------------
-
-
-class TrainingForm(FlaskForm):
-    """A training module completed: one of the framework's modules, on a date not in the future."""
-
-    module = SelectField(
-        "Module",
-        validators=[InputRequired("Choose the module completed")],
-        invalid_choice_message="Choose one of the framework's modules",
-    )
-    completed_on = DateInputField("Date completed", noun="the date the module was completed")
-
-    def __init__(self, framework: Framework, day: date, **kwargs):
-        super().__init__(**kwargs)
-        self.day = day
-        # The blank choice prompts; choosing it is refused by InputRequired.
-        self.module.choices = [SelectChoice("", "Choose a module")]
-        self.module.choices += [SelectChoice(module.id, module.title) for module in framework.modules]
-
-    def validate_completed_on(self, field) -> None:
-        if field.data > self.day:
-            field.refuse("The date the module was completed must be today or in the past")
-
-
-@bp.route("/people/<id:person_id>/training", methods=["GET", "POST"])
-@login_required
-def training(person_id: int):
-    """The training a person has completed; they or their manager record more (POST)."""
-    person = visible_person(person_id)
-    may_record = is_self(current_user, person) or manages(current_user, person)
-    fw = framework()
-    form = TrainingForm(fw, today())
-    if form.is_submitted():
-        require(may_record)
-    if form.validate_on_submit():
-        record = TrainingRecord(
-            person=person,
-            module_id=form.module.data,
-            completed_on=form.completed_on.data,
-            recorded_by_id=current_user.id,
-        )
-        db.session.add(record)
-        completed_on = record.completed_on.isoformat()
-        audit(current_user, "training_record", record, person=person, module=record.module_id, completed_on=completed_on)
-        db.session.commit()
-        flash(f"Recorded: {fw.module[record.module_id].title}, completed on {long_date(record.completed_on)}.")
-        return redirect(url_for("checkins.training", person_id=person.id))
-    query = select(TrainingRecord).where(TrainingRecord.person_id == person.id)
-    records = db.session.scalars(query.order_by(TrainingRecord.completed_on.desc(), TrainingRecord.id.desc()))
-    return render_template(
-        "checkins/training.html",
-        person=person,
-        framework=fw,
-        records=list(records),
-        form=form if may_record else None,
-        is_self=is_self(current_user, person),
     ), 400 if form.errors else 200

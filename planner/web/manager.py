@@ -4,7 +4,7 @@ For each member of each team the signed-in manager manages, the teams page shows
 are for their role and their target, their largest gaps, how many self-ratings wait for
 validation, whether a plan waits for the manager's agreement and whether someone new in role is
 at risk of leaving (``planner.core.checkins.retention_flag``); each team shows how many check-ins
-are overdue or due. Validating appends manager
+are overdue or due, and its protected learning time planned and used. Validating appends manager
 ratings; a validated level counts in place of the self-rating (``planner.models.current_levels``).
 """
 
@@ -42,6 +42,7 @@ from planner.models import (
 from planner.web.access import manages, require, signed_in_person, visible_person
 from planner.web.checkins import OPEN, last_training, schedules
 from planner.web.context import framework, today
+from planner.web.training import teams_learning_time
 
 bp = Blueprint("manager", __name__)
 
@@ -152,6 +153,7 @@ def teams():
         teams=me.managed_teams,
         rows=rows,
         checkins=checkins,
+        learning=teams_learning_time(fw, members, day),
         framework=fw,
         plans_page="plans.plans" in current_app.view_functions,
     )

@@ -18,8 +18,10 @@ from planner.db import db
 from planner.graphics import MOVE_WORDS, draw_role_map, role_map
 from planner.models import Person, audit, person_to_core
 from planner.printing import secondment_notes
+from planner.qualifications import held_qualifications, moves_by_step
 from planner.web.access import is_self, require, visible_person
 from planner.web.context import framework, today
+from planner.web.qualifications import may_change
 
 bp = Blueprint("pathways", __name__)
 
@@ -168,6 +170,9 @@ def render_pathways(person: Person, form: ChooseTargetForm, target: str | None, 
         protected_hours=plain.protected_hours_per_month,
         pay_change=pay_change,
         move_words=move_words,
+        moves=moves_by_step(fw),
+        held=held_qualifications(person),
+        may_record_qualifications=may_change(person),
     )
 
 

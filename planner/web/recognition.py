@@ -16,9 +16,11 @@ from flask_login import current_user, login_required
 from planner.core.framework import Framework
 from planner.models import Person, Rating, current_levels, ratings_of
 from planner.printing import slug
+from planner.qualifications import held_qualifications
 from planner.recognition import RECOGNISED_LEVEL, Achievement, Holder, credential, derived_id, render_certificate
 from planner.web.access import is_self, visible_person
 from planner.web.context import framework
+from planner.web.qualifications import may_change
 
 bp = Blueprint("recognition", __name__)
 
@@ -60,13 +62,18 @@ def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
 @bp.get("/people/<id:person_id>/achievements")
 @login_required
 def achievements(person_id: int):
-    """The person's specialist achievements, with links to the certificate and each credential."""
+    """The person's specialist achievements, with links to the certificate and each credential, and
+    the professional qualifications they hold."""
     person = visible_person(person_id)
-    found = achievements_of(framework(), ratings_of(person))
+    fw = framework()
+    found = achievements_of(fw, ratings_of(person))
     return render_template(
         "recognition/achievements.html",
         person=person,
+        framework=fw,
         achievements=found,
+        qualifications=list(held_qualifications(person).values()),
+        may_record_qualifications=may_change(person),
         is_self=is_self(current_user, person),
         recognised_level=RECOGNISED_LEVEL,
     )

@@ -1,4 +1,5 @@
-"""The staff home page: my role and band, how ready I am, my top gaps and my next actions.
+"""The staff home page: my role and band, how ready I am, my top gaps, my protected learning time
+and my next actions.
 
 Also the site navigation for signed-in people, since the home page is where it starts.
 """
@@ -11,11 +12,13 @@ from sqlalchemy import func, select
 
 from planner.core.errors import PlanningError
 from planner.core.overview import overview
+from planner.core.training import total
 from planner.db import db
 from planner.models import Plan, current_levels, person_to_core, ratings_of
 from planner.web.access import is_self, manages, signed_in_person, visible_person
 from planner.web.checkins import checkin_invitation
 from planner.web.context import framework, today
+from planner.web.training import person_learning_time
 
 bp = Blueprint("staff", __name__)
 
@@ -72,8 +75,8 @@ def home():
 @bp.get("/people/<id:person_id>")
 @login_required
 def person_home(person_id: int):
-    """A person's home: role, band, readiness, top gaps and next actions; on their own, the
-    invitation to review their self-assessment after a check-in."""
+    """A person's home: role, band, readiness, top gaps, protected learning time and next actions;
+    on their own, the invitation to review their self-assessment after a check-in."""
     person = visible_person(person_id)
     own = is_self(current_user, person)
     levels = current_levels(ratings_of(person))
@@ -84,6 +87,7 @@ def person_home(person_id: int):
     except PlanningError as error:  # the person's own role is not in the framework
         return render_template("staff/problem.html", person=person, problem=str(error))
     plans = db.session.scalar(select(func.count()).select_from(Plan).where(Plan.person_id == person.id))
+    learning = person_learning_time(framework(), person, today())
     return render_template(
         "staff/home.html",
         person=person,
@@ -95,4 +99,6 @@ def person_home(person_id: int):
         is_self=own,
         is_manager=manages(current_user, person),
         invitation=checkin_invitation(person) if own else None,
+        learning=learning,
+        learning_total=total(learning),
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +40,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DESKTOP = {"width": 1280, "height": 800}
+SCREENSHOTS = Path(os.environ.get("PLANNER_SCREENSHOTS") or Path(tempfile.gettempdir()) / "planner-screenshots")
+"""Where the browser tests leave screenshots of the pages they visit, for a person to look at."""
 
 # The stylesheet asks for the Frutiger fonts from the NHS CDN. The pages fall back to Arial without
 # them, so every test blocks them: the same result online and offline, and no test waits on the CDN.

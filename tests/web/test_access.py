@@ -14,12 +14,13 @@ from planner.db import db
 from planner.models import MentorRequest, Person, Plan, Rating
 from tests.web.conftest import MANAGERS, PEOPLE, row_counts, sign_in
 
-PUBLIC = {"home.index", "assets.asset", "static", "auth.sign_in"}
+PUBLIC = {"home.index", "assets.asset", "static", "auth.sign_in", "explore.roles", "explore.role", "quiz.quiz"}
 # Pages that name no one in their address; those for managers or trust admins alone refuse others
 # with 403, and each feature's tests check who sees what on them.
 SIGNED_IN = {
     "staff.home", "auth.sign_out", "manager.teams", "checkins.team_checkins",
-    "secondments.index", "secondments.new", "secondments.plan",
+    "secondments.index", "secondments.new", "secondments.plan", "imports.index",
+    "quiz.save", "quiz.saved",
 }
 # Pages about one person, by who may do what: GET by anyone who can see the person; POST by
 # the person ("self"), by a manager of theirs ("manager"), or by either ("self or manager").
@@ -41,13 +42,15 @@ PERSON_ROUTES = {
     "printing.print_view": (None, "see", None),
     "cover.task_sharing": ("/task-sharing", "see", "self"),
     "checkins.person_checkins": ("/checkins", "see", "manager"),
-    "checkins.training": ("/training", "see", "self or manager"),
+    "training.training": ("/training", "see", "self or manager"),
     "mentors.mentoring": ("/mentoring", "see", "self"),
     "mentors.find": ("/mentors", "self", None),
     "mentors.request_mentor": ("/mentors/request", None, "self"),
     "recognition.achievements": ("/achievements", "see", None),
     "recognition.certificate": ("/achievements/certificate.pdf", "see", None),
     "recognition.badge": ("/achievements/ROT-01.json", "see", None),
+    "qualifications.qualifications": ("/qualifications", "see", "self or manager"),
+    "qualifications.remove": ("/qualifications/remove", None, "self or manager"),
 }
 PLAN_PATHS = {"plans.plan": "", "plans.agree": "/agree", "printing.plan_pdf": "/plan.pdf", "printing.print_view": "/print"}
 # Printing many plans: the form is for managers and trust admins (403 for others); a job is for
@@ -66,6 +69,11 @@ SECONDMENT_ROUTES = {"secondments.opportunity", "secondments.interest", "secondm
 # can see either of them is refused (403); to everyone else the request does not exist (404).
 MENTOR_REQUEST_ROUTES = {"mentors.answer"}
 MENTOR_REQUEST_ACTIONS = ("accept", "decline", "withdraw")
+# Training needs in aggregate: a scope in reach is seen, one outside it does not exist (404);
+# accounts that see no aggregates at all are refused every page (403).
+# tests/web/test_insight.py checks what each page shows.
+INSIGHT_ROUTES = {"insight.index", "insight.needs", "insight.commissioning", "insight.download"}
+INSIGHT_PATHS = ("", "/commissioning", "/modules.csv", "/heatmap.xlsx")
 SEEKER, MENTOR = "staff", "other_trust"
 PRINCIPALS = ["anonymous", *[name for name, (_, _, roles) in PEOPLE.items() if roles]]
 TARGETS = ["staff", "other_team", "other_trust"]
@@ -76,6 +84,7 @@ def test_every_route_is_in_the_matrix(web_app):
     endpoints = {rule.endpoint for rule in web_app.url_map.iter_rules()}
     assert endpoints == (
         PUBLIC | SIGNED_IN | set(PERSON_ROUTES) | PRINT_ROUTES | set(TEAM_ROUTES) | SECONDMENT_ROUTES | MENTOR_REQUEST_ROUTES
+        | INSIGHT_ROUTES
     )
     assert set(JOB_PATHS) == PRINT_ROUTES - {"print_jobs.print_plans"}
 
@@ -313,4 +322,90 @@ def test_a_mentoring_request_is_answered_only_by_its_two_people(web_app, world, 
             ok = row_counts(web_app) == before
         if not ok:
             wrong.append(f"POST {action}: wanted {want}, got {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+# Importing from ESR: for trust admins (into their own trust) and admins (any trust); 403 for others.
+IMPORTERS = {"trust_admin", "admin"}
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_only_trust_admins_and_admins_import(web_app, world, principal):
+    client = web_app.test_client()
+    if principal != "anonymous":
+        sign_in(client, world, principal)
+    before = row_counts(web_app)
+    for method in ("GET", "POST"):
+        response = client.open("/imports", method=method, data={"kind": "staff", "action": "import"})
+        if principal == "anonymous":
+            assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+        elif principal in IMPORTERS:
+            assert response.status_code in (200, 400), (method, response.status_code)
+        else:
+            assert response.status_code == 403, (method, response.status_code)
+    assert row_counts(web_app) == before
+
+
+# Which scopes of aggregate training needs each account reaches, in the world's organisations
+# (trust A in region A, trust B in region B; the region lead and trust admin work in trust A).
+INSIGHT_REACH = {
+    "admin": {"all", "region-A", "ics-A", "trust-A", "team-A1", "team-A2", "region-B", "ics-B", "trust-B", "team-B1"},
+    "region_lead": {"region-A", "ics-A", "trust-A", "team-A1", "team-A2"},
+    "trust_admin": {"trust-A", "team-A1", "team-A2"},
+    "manager": {"team-A1"},
+    "other_manager": {"team-A2"},
+    "far_manager": {"team-B1"},
+}
+INSIGHT_SCOPES = sorted(INSIGHT_REACH["admin"])
+
+
+def insight_urls(web_app, world) -> dict[str, tuple[str, str]]:
+    """Each scope of the world: its address and the name its pages show."""
+    from planner.models import IntegratedCareSystem, Region
+
+    with web_app.app_context():
+        ids = {
+            **{f"team-{name}": ident for name, ident in world.team.items()},
+            **{f"trust-{name}": ident for name, ident in world.trust.items()},
+            **{f"ics-{s.name[-1]}": s.id for s in db.session.scalars(select(IntegratedCareSystem))},
+            **{f"region-{r.name[-1]}": r.id for r in db.session.scalars(select(Region))},
+        }
+    urls = {"all": ("/insight/all", "All organisations")}
+    for scope, ident in ids.items():
+        kind, name = scope.split("-")
+        shown = {"team": f"Team {name}", "trust": f"Trust {name}", "ics": f"System {name}", "region": f"Region {name}"}[kind]
+        urls[scope] = (f"/insight/{kind}/{ident}", shown)
+    return urls
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_training_needs_in_aggregate_are_seen_only_within_reach(web_app, world, principal):
+    client = web_app.test_client()
+    if principal != "anonymous":
+        sign_in(client, world, principal)
+    reach = INSIGHT_REACH.get(principal)
+    wrong = []
+    urls = insight_urls(web_app, world)
+    for scope in [*INSIGHT_SCOPES, "missing"]:
+        base, name = urls.get(scope, ("/insight/trust/99999", "no such trust"))
+        for path in INSIGHT_PATHS:
+            response = client.get(base + path)
+            body = response.get_data().decode(errors="replace")
+            if principal == "anonymous":
+                want, ok = "sign-in", response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+            elif reach is None:
+                want, ok = 403, response.status_code == 403
+            elif scope in reach:
+                want, ok = 200, response.status_code == 200
+            else:
+                want, ok = 404, response.status_code == 404 and name not in body
+            if not ok:
+                wrong.append(f"GET {base}{path} ({scope}): wanted {want}, got {response.status_code}")
+    response = client.get("/insight")
+    if principal == "anonymous":
+        ok = response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+    else:
+        ok = response.status_code == (403 if reach is None else 302)
+    if not ok:
+        wrong.append(f"GET /insight: got {response.status_code}")
     assert not wrong, "\n".join(wrong)

@@ -1,5 +1,5 @@
-"""Check-ins with people new in role, training records, the invitation to review a self-assessment
-and the retention flag on the manager's team list."""
+"""Check-ins with people new in role, the invitation to review a self-assessment and the retention
+flag on the manager's team list (training records are in test_training.py)."""
 
 from __future__ import annotations
 
@@ -69,10 +69,6 @@ def date_data(field: str, on: date | None = None, **parts: str) -> dict[str, str
 
 def checkins_url(world, name="staff") -> str:
     return f"/people/{world.person[name]}/checkins"
-
-
-def training_url(world, name="staff") -> str:
-    return f"/people/{world.person[name]}/training"
 
 
 def latest_event(app) -> AuditEvent:
@@ -356,95 +352,6 @@ def test_a_later_check_in_invites_again(web_app, web_client, world):
     web_client_manager.post(checkins_url(world), data=date_data("held_on", date(2025, 11, 3)))
 
     assert INVITATION in web_client.get("/me", follow_redirects=True).get_data(as_text=True)
-
-
-# Training records ----------------------------------------------------------------------------
-
-
-def test_a_person_records_training_they_completed(web_app, web_client, world):
-    sign_in(web_client, world, "staff")
-    before = row_counts(web_app)
-
-    page = web_client.get(training_url(world))
-    response = web_client.post(training_url(world), data={"module": "T02", **date_data("completed_on", date(2025, 9, 10))})
-
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    assert [title for tag, title, _ in outline(html) if tag in ("h1", "h2")] == [
-        "My training records", "Completed modules (0)", "Record training completed"
-    ]
-    assert "No training has been recorded yet." in html
-    assert '<option value="T01"' in html and "Rota rules essentials</option>" in html
-    assert response.status_code == 302 and response.headers["Location"] == training_url(world)
-    assert row_counts(web_app)["training_records"] == before["training_records"] + 1
-    event = latest_event(web_app)
-    assert (event.action, event.record_type, event.person_id, event.account_id) == (
-        "training_record", "training_records", world.person["staff"], world.account["staff"]
-    )
-    assert event.detail == {"module": "T02", "completed_on": "2025-09-10"}
-    html = web_client.get(training_url(world)).get_data(as_text=True)
-    assert "Recorded: Rota design workshop, completed on 10 September 2025." in html
-    assert ["Rota design workshop", "10 September 2025", "Staff"] in cells(html)
-
-
-def test_the_manager_records_training_and_a_module_gone_from_the_framework_is_named(web_app, web_client, world):
-    add_training(web_app, world, "staff", "OLD-9", date(2025, 5, 1))
-    sign_in(web_client, world, "manager")
-
-    response = web_client.post(training_url(world), data={"module": "T01", **date_data("completed_on", TODAY)}, follow_redirects=True)
-
-    html = response.get_data(as_text=True)
-    assert "<h1>Training records: Staff</h1>" in html
-    assert cells(html)[1:] == [
-        ["Rota rules essentials", "10 November 2025", "Manager"],
-        ["OLD-9 (no longer in the framework)", "1 May 2025", "Staff"],
-    ]
-
-
-def test_a_trust_admin_sees_training_but_cannot_record_it(web_app, web_client, world):
-    sign_in(web_client, world, "trust_admin")
-    before = row_counts(web_app)
-
-    page = web_client.get(training_url(world))
-    refused = web_client.post(training_url(world), data={"module": "T01", **date_data("completed_on", TODAY)})
-
-    assert page.status_code == 200 and "Only Staff and their manager can record training." in page.get_data(as_text=True)
-    assert refused.status_code == 403
-    assert row_counts(web_app) == before
-
-
-@pytest.mark.parametrize("name", ["other_manager", "peer", "other_trust"])
-def test_training_of_someone_out_of_reach_does_not_exist(web_app, web_client, world, name):
-    sign_in(web_client, world, name)
-    before = row_counts(web_app)
-
-    assert web_client.get(training_url(world)).status_code == 404
-    assert web_client.post(training_url(world), data={"module": "T01", **date_data("completed_on", TODAY)}).status_code == 404
-    assert row_counts(web_app) == before
-
-
-@pytest.mark.parametrize(
-    ("data", "field", "message"),
-    [
-        ({"module": "", **date_data("completed_on", TODAY)}, "module", "Choose the module completed"),
-        ({**date_data("completed_on", TODAY)}, "module", "Choose the module completed"),
-        ({"module": "X99", **date_data("completed_on", TODAY)}, "module", "Choose one of the framework&#39;s modules"),
-        ({"module": "T01"}, "completed_on-day", "Enter the date the module was completed"),
-        ({"module": "T01", **date_data("completed_on", date(2025, 11, 11))}, "completed_on-day", "The date the module was completed must be today or in the past"),
-    ],
-)
-def test_wrong_training_is_explained_and_nothing_is_saved(web_app, web_client, world, data, field, message):
-    sign_in(web_client, world, "staff")
-    before = row_counts(web_app)
-
-    response = web_client.post(training_url(world), data=data)
-
-    assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    assert html.count(message) == 2
-    assert f'href="#{field}"' in html
-    assert "<title>Error: My training records – planner</title>" in html
-    assert row_counts(web_app) == before
 
 
 # The retention flag and check-in counts on the team list -------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from planner import create_app
 from planner.core.framework import Move
 from planner.db import db
-from planner.models import AuditEvent, Person, Rating
+from planner.models import AuditEvent, Person, ProfessionalQualification, Rating
 from planner.web.pathways import pay_change
 from tests.web.conftest import PASSWORD, build_world, row_counts, sign_in
 from tests.web.pages import outline
@@ -482,3 +482,67 @@ def test_the_target_form_carries_its_csrf_token(protected):
     assert saved.status_code == 302
     assert saved_target(app, world) == "lead"
     assert row_counts(app)["audit_events"] == before["audit_events"] + 1
+
+
+# Professional qualifications that help -------------------------------------------------------
+
+
+@pytest.fixture
+def qualified(web_app):
+    """The small framework with qualifications: CIPD level 5 helps as rota lead; CIPD level 3 and
+    HR Support help on the promotion from rota coordinator to rota lead."""
+    from tests.web.test_qualifications import with_qualifications
+
+    web_app.extensions["planner_framework"] = with_qualifications(web_app.extensions["planner_framework"])
+
+
+def hold(app, world, name, qualification_id, awarded):
+    with app.app_context():
+        db.session.add(ProfessionalQualification(
+            person_id=world.person[name], qualification_id=qualification_id, awarded_on=awarded,
+            recorded_by_id=world.account[name],
+        ))
+        db.session.commit()
+
+
+def test_a_route_marks_the_qualifications_that_help_held_or_not(web_app, world, web_client, qualified):
+    hold(web_app, world, "staff", "cipd_l3", date(2024, 7, 15))
+    sign_in(web_client, world, "staff")
+
+    html = web_client.get(pathways_url(world, target="lead")).get_data(as_text=True)
+
+    parts = sections(html)
+    assert (
+        "Professional qualifications that help as Rota Lead (none is required): "
+        "Not held CIPD Level 5 Associate Diploma"
+    ) in parts["Routes to Rota Lead (band 5)"]
+    route = parts["Route 1: Rota Coordinator → Rota Lead"]
+    assert "Training Qualifications that help 1. Rota Coordinator to Rota Lead" in route
+    assert (
+        "(T03, 3 hours) Held CIPD Level 3 Foundation Certificate, awarded on 15 July 2024 "
+        "Not held HR Support apprenticeship"
+    ) in route
+    assert route.endswith(
+        "A qualification is marked held when it is on your professional qualifications, where you can record one."
+    )
+    assert f'href="/people/{world.person["staff"]}/qualifications"' in html
+
+
+def test_a_step_without_qualifications_that_help_says_none_are_listed(web_app, world, web_client, qualified):
+    set_person(web_app, world, "other_team", role_id="admin")
+    sign_in(web_client, world, "trust_admin")
+
+    html = web_client.get(pathways_url(world, "other_team", target="lead")).get_data(as_text=True)
+
+    route = sections(html)["Route 1: Administrator → Rota Coordinator → Rota Lead"]
+    assert "(T02, 7 hours) None listed 2. Rota Coordinator to Rota Lead" in route
+    assert "(T03, 3 hours) Not held CIPD Level 3 Foundation Certificate Not held HR Support apprenticeship" in route
+    assert route.endswith("A qualification is marked held when it is on Other Team's professional qualifications.")
+
+
+def test_routes_without_qualifications_that_help_show_no_such_column(web_app, world, web_client):
+    sign_in(web_client, world, "staff")
+
+    html = web_client.get(pathways_url(world, target="lead")).get_data(as_text=True)
+
+    assert "Qualifications that help" not in html and "marked held" not in html
