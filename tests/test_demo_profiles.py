@@ -10,7 +10,7 @@ from planner.core.tna import add_months
 from planner.db import db
 from planner.demo_profiles import seed_profiles
 from planner.models import Account, Person, ProfessionalQualification
-from tests.test_demo import TODAY, seeded, seeded_app  # noqa: F401  (fixtures: the demo, seeded once for this module)
+from tests.test_demo import TODAY, framework, seeded, seeded_app  # noqa: F401  (fixtures: the demo, seeded once for this module)
 
 
 def holdings() -> dict[tuple[str, str], list[str]]:

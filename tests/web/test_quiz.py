@@ -185,6 +185,7 @@ def test_the_save_form_carries_a_csrf_token(small_config):
     assert client.post("/quiz/save", data={**answers(), "csrf_token": token}).status_code == 302
     with app.app_context():
         assert len(db.session.scalars(select(QuizResult)).all()) == 1
+    with app.app_context():  # a context of its own, so the session above has handed back its connection
         db.engine.dispose()
 
 
