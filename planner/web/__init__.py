@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
 from planner.times import uk_time
+from planner.web import headers
 
 FEATURES = (
     "assets",
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     csrf.init_app(app)
     app.add_template_global(uk_time)
     app.before_request(refuse_nul_characters)
+    headers.init_app(app)
     for name in FEATURES:
         module = importlib.import_module(f"planner.web.{name}")
         if hasattr(module, "init_app"):

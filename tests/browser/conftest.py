@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -275,9 +276,22 @@ def axe(axe_source):
     return run
 
 
+def wait_until(page, expression: str, timeout_ms: float = 5000) -> None:
+    """Wait until a JavaScript expression is true in the page.
+
+    Playwright's ``wait_for_function`` builds its predicate from the string with ``eval``, which the
+    pages' Content-Security-Policy refuses; ``page.evaluate`` is not subject to it, so poll with that.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms:g} ms: {expression}")
+        page.wait_for_timeout(50)
+
+
 def resize(page, viewport: dict) -> None:
     """Give the page another viewport, and wait until the browser has laid the page out at it, so
     what is measured next is the page at that size."""
     page.set_viewport_size(viewport)
-    page.wait_for_function(f"window.innerWidth === {viewport['width']}")
+    wait_until(page, f"window.innerWidth === {viewport['width']}")
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")

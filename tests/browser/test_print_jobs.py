@@ -13,6 +13,7 @@ from pypdf import PdfReader
 import planner.jobs
 import planner.pdf
 
+from .conftest import wait_until
 from .test_journey import MANAGER, Journey
 
 TEAM = "Medical workforce and rotas"
@@ -59,7 +60,7 @@ def test_a_manager_prints_their_team_as_one_pdf(demo_page, axe, job_files, unhur
     link = page.get_by_role("link", name="Download the plans (PDF)")
     assert link.count() == 0, "the job finished before its page opened: the page's updating went untested"
     # The page moves the bar as people are printed, then reloads itself with the download link.
-    page.wait_for_function("document.getElementById('print-job-bar').value > 0", timeout=PRINTING_TIMEOUT_MS)
+    wait_until(page, "document.getElementById('print-job-bar').value > 0", PRINTING_TIMEOUT_MS)
     link.wait_for(timeout=PRINTING_TIMEOUT_MS)
     journey.check(TEAM)
     assert page.get_by_text(f"{len(team)} of {len(team)} people", exact=True).first.is_visible()

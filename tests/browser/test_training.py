@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .conftest import DESKTOP, SCREENSHOTS
+from .conftest import DESKTOP, SCREENSHOTS, wait_until
 from .test_journey import MANAGER, STAFF, Journey
 from .test_recognition import fill_date
 
@@ -21,7 +21,7 @@ def fits_a_phone(page) -> None:
     """The page shown fits a phone's width, and the reflow width of 320 pixels, without sideways scrolling."""
     for width in (390, 320):
         page.set_viewport_size({"width": width, "height": 844})
-        page.wait_for_function(f"window.innerWidth === {width}")
+        wait_until(page, f"window.innerWidth === {width}")
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= width, f"{page.url} is {scroll_width}px wide on a {width}px screen"
     page.set_viewport_size(DESKTOP)
