@@ -5,12 +5,29 @@ BIN := $(VENV)/bin
 PLANNER := $(BIN)/planner
 HOST ?= 127.0.0.1
 PORT ?= 5000
+WORKERS ?= 2
 
-.PHONY: run test install install-test assets database check-python bench clean
+.PHONY: run serve worker test install install-test assets database check-python bench load faults clean
 
 # Serves in demo mode, so the demo sign-ins work; see "Demo sign-ins" in README.md.
 run: install assets database
 	PLANNER_DEMO=1 $(PLANNER) run --host $(HOST) --port $(PORT)
+
+# Serves for real with gunicorn (gunicorn.conf.py), after bringing the database up to date: no
+# demo data. It needs PLANNER_SECRET_KEY, and at a trust PLANNER_DATABASE_URL and PLANNER_REDIS_URL;
+# see "Deploying for a trust" in README.md.
+serve: install assets
+	@if [ -z "$$PLANNER_SECRET_KEY" ]; then \
+	  echo "make serve needs PLANNER_SECRET_KEY: a long random value, the same on every app server" >&2; \
+	  echo "(such as the output of: python3 -c 'import secrets; print(secrets.token_hex(32))')." >&2; \
+	  exit 1; \
+	fi
+	$(PLANNER) db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py --workers $(WORKERS) --bind $(HOST):$(PORT)
+
+# Runs print jobs from the Redis queue named by PLANNER_REDIS_URL; run one or more beside `make serve`.
+worker: install
+	$(PLANNER) worker
 
 # The suite runs on SQLite with coverage; then, when PLANNER_TEST_DATABASE_URL names a
 # PostgreSQL database (CI sets it), the suite runs again there (less the browser tests, which
@@ -31,6 +48,16 @@ bench: install
 	$(BIN)/python bench/secondments.py
 	$(BIN)/python bench/insight.py
 	$(BIN)/python bench/pdf.py
+
+# planner under gunicorn and PostgreSQL (127.0.0.1:5432) with 200 simulated people, then wrk beside
+# a bare Flask page; about five minutes. Needs wrk (apt-get install -y wrk).
+load: install-test
+	$(BIN)/python bench/load.py
+
+# The fault tests (tests/faults): each serves planner for real on a private PostgreSQL cluster
+# and breaks something it relies on; a few minutes.
+faults: install-test
+	$(BIN)/python -m pytest -p no:cacheprovider -m faults tests/faults
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "planner needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'

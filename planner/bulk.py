@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 
 from pypdf import PdfReader
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from planner import pdf
 from planner.core.errors import PlanningError
@@ -77,7 +77,8 @@ class Batch:
             raise ValueError("a batch is of one team or one trust")
         self.framework, self.today = framework, today
         self.title = f"Development plans: {team.name}, {team.trust.name}" if team else f"Development plans: {trust.name}"
-        self._where = Person.team_id == team.id if team else Person.trust_id == trust.id
+        in_scope = Person.team_id == team.id if team else Person.trust_id == trust.id
+        self._where = and_(in_scope, Person.erased_at.is_(None))
 
     def __len__(self) -> int:
         return db.session.scalar(select(func.count()).select_from(Person).where(self._where))

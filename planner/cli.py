@@ -92,6 +92,20 @@ def _fail(lines: tuple[str, ...] | list[str], status: int):
     sys.exit(status)
 
 
+NO_TABLES = "Error: the database has no tables yet; run 'planner db upgrade' first."
+
+
+def _stored(model, ident: int, noun: str, status: int):
+    """The stored record with this id; otherwise the command stops, saying what is missing."""
+    try:
+        record = db.session.get(model, ident)
+    except SQLAlchemyError:
+        _fail([NO_TABLES], 1)
+    if record is None:
+        _fail([f"Error: there is no {noun} with id {ident}."], status)
+    return record
+
+
 def _role(framework: Framework, role_id: str, option: str) -> str:
     if role_id not in framework.role:
         raise click.BadParameter(
@@ -288,7 +302,7 @@ def demo_command(if_empty: bool) -> None:
     try:
         people = db.session.scalar(select(func.count()).select_from(models.Person))
     except SQLAlchemyError:
-        _fail(["Error: the database has no tables yet; run 'planner db upgrade' first."], 1)
+        _fail([NO_TABLES], 1)
     if people and if_empty:
         click.echo(f"The database already holds {people} people; no demo data added.")
         return
@@ -332,12 +346,7 @@ def print_plans_command(trust_id: int | None, team_id: int | None, out_path: str
     if not out.parent.is_dir():
         _fail([f"Error: the folder {out.parent} does not exist; make it first or choose another --out."], 1)
     kind, ident = ("team", team_id) if team_id is not None else ("trust", trust_id)
-    try:
-        scope = db.session.get(models.Team if kind == "team" else models.Trust, ident)
-    except SQLAlchemyError:
-        _fail(["Error: the database has no tables yet; run 'planner db upgrade' first."], 1)
-    if scope is None:
-        _fail([f"Error: there is no {kind} with id {ident}."], 1)
+    scope = _stored(models.Team if kind == "team" else models.Trust, ident, kind, 1)
     framework = current_app.extensions["planner_framework"]
     today = today.date() if today else date.today()
     batch = Batch(framework, today, **{kind: scope})
@@ -360,6 +369,68 @@ def print_plans_command(trust_id: int | None, team_id: int | None, out_path: str
         click.echo(f"Reused {written.plans - written.rendered} plan(s) already rendered in {work_dir}.")
 
 
+@cli.command("create-admin")
+@click.option("--email", required=True, help="The email address the admin signs in with.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="PLANNER_ADMIN_PASSWORD",
+    help="Asked for twice when not given; or set PLANNER_ADMIN_PASSWORD for a script.",
+)
+def create_admin_command(email: str, password: str) -> None:
+    """Add an admin account (with no person record), the first way in to a new installation."""
+    from planner.passwords import password_problem
+    from planner.web.auth import is_demo_account
+
+    email = email.strip()
+    if "@" not in email.strip("@") or len(email) > 254:
+        _fail([f"Error: --email {email!r} is not an email address; give one such as it.admin@trust.nhs.uk."], 2)
+    if is_demo_account(email):
+        _fail([f"Error: {email} is a demo address, which signs in only in demo mode; give a real email address."], 2)
+    problem = password_problem(password, email=email)
+    if problem:
+        _fail([f"Error: {problem}."], 2)
+    try:
+        taken = db.session.scalar(select(models.Account.id).where(func.lower(models.Account.email) == email.lower()))
+    except SQLAlchemyError:
+        _fail([NO_TABLES], 1)
+    if taken is not None:
+        _fail([f"Error: an account with the email address {email} already exists; give another address."], 1)
+    account = models.Account(email=email)
+    account.roles = ("admin",)
+    account.set_password(password)
+    db.session.add(account)
+    models.audit(None, "account_created", account, roles="admin", via="command line")
+    db.session.commit()
+    click.echo(f"Added the admin account {email}; sign in with it at /sign-in.")
+
+
+@cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty, instead of waiting for more jobs.")
+def worker_command(burst: bool) -> None:
+    """Run print jobs from the Redis queue until stopped; run one or more beside the app servers."""
+    from redis.exceptions import RedisError
+
+    from planner import jobs
+
+    app = current_app._get_current_object()
+    if app.config["PLANNER_JOBS_MODE"] != "rq":
+        _fail(
+            [
+                "Error: the worker serves the print-job queue in Redis, but print jobs run "
+                f"in mode {app.config['PLANNER_JOBS_MODE']!r}; set PLANNER_REDIS_URL (such as "
+                "redis://127.0.0.1:6379/0) here and on every app server, and leave PLANNER_JOBS_MODE unset."
+            ],
+            1,
+        )
+    try:
+        jobs.run_worker(app, burst=burst)
+    except RedisError as error:
+        _fail([f"Error: cannot reach Redis at PLANNER_REDIS_URL ({error}); start Redis or correct the setting."], 1)
+
+
 @cli.command("refresh-needs")
 def refresh_needs_command() -> None:
     """Work out again the stored needs of everyone whose are missing or out of date (after a framework change)."""
@@ -369,7 +440,7 @@ def refresh_needs_command() -> None:
     try:
         total = count_stale(framework)
     except SQLAlchemyError:
-        _fail(["Error: the database has no tables yet; run 'planner db upgrade' first."], 1)
+        _fail([NO_TABLES], 1)
     if not total:
         click.echo("Everyone's stored needs are up to date.")
         return
@@ -419,12 +490,7 @@ def _import(path: str, trust_id: int, dry_run: bool, kind, recorded_by: str | No
     from planner.imports import MAX_BYTES, FileProblem, apply, check_file
     from planner.times import uk_today
 
-    try:
-        trust = db.session.get(models.Trust, trust_id)
-    except SQLAlchemyError:
-        _fail(["Error: the database has no tables yet; run 'planner db upgrade' first."], 1)
-    if trust is None:
-        _fail([f"Error: there is no trust with id {trust_id}."], 2)
+    trust = _stored(models.Trust, trust_id, "trust", 2)
     account = None
     if recorded_by is not None:
         account = db.session.scalar(select(models.Account).where(func.lower(models.Account.email) == recorded_by.strip().lower()))
@@ -454,3 +520,48 @@ def _import(path: str, trust_id: int, dry_run: bool, kind, recorded_by: str | No
         db.session.rollback()
         _fail([f"Error: the people changed while {path} was imported, so nothing was imported; run the command again."], 1)
     click.echo(f"Imported {path} into {trust.name}: {summary}")
+
+
+@cli.command("export-person")
+@click.argument("person_id", type=int)
+@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False), help="The folder to write person-ID.json and person-ID.pdf into.")
+def export_person_command(person_id: int, out_dir: str) -> None:
+    """Write everything held about a person (subject access) as JSON and as a readable PDF."""
+    from pathlib import Path
+
+    from planner.rights import export_json, render_subject_access, subject_access
+    from planner.times import utcnow
+
+    person = _stored(models.Person, person_id, "person", 2)
+    data = subject_access(person, utcnow())
+    folder = Path(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"person-{person_id}.json").write_text(export_json(data), encoding="utf-8")
+        (folder / f"person-{person_id}.pdf").write_bytes(render_subject_access(data))
+    except OSError as error:
+        _fail([f"Error: could not write to {folder}: {error.strerror or error}."], 2)
+    models.audit(None, "subject_access_export", person, person=person, via="command line")
+    db.session.commit()
+    click.echo(f"Wrote {folder / f'person-{person_id}.json'} and {folder / f'person-{person_id}.pdf'}.")
+
+
+@cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="List what is past retention; remove nothing.")
+def purge_command(dry_run: bool) -> None:
+    """Remove what is past each trust's retention period, and nothing else; list it by trust and table."""
+    from planner.rights import purge
+    from planner.times import utcnow
+
+    try:
+        report = purge(utcnow(), dry_run=dry_run)
+    except SQLAlchemyError:
+        _fail([NO_TABLES], 1)
+    verb = "would remove" if dry_run else "removed"
+    for trust, counts in report.items():
+        words = ", ".join(f"{count} from {table}" for table, count in counts.items()) or "nothing"
+        click.echo(f"{trust}: {verb} {words}")
+    if not report:
+        click.echo("No trusts: nothing to purge.")
+    if not dry_run:
+        db.session.commit()

@@ -176,6 +176,8 @@ def _in_scope(scope: Scope):
 
 
 def _where(statement, scope: Scope):
+    # Erased people keep a pseudonymous row, but count in no figure.
+    statement = statement.where(Person.erased_at.is_(None))
     condition = _in_scope(scope)
     return statement if condition is None else statement.where(condition)
 
@@ -282,7 +284,7 @@ def _stale(framework: core.Framework, scope: Scope | None):
         )
         .order_by(Person.id)
     )
-    return statement if scope is None else _where(statement, scope)
+    return statement.where(Person.erased_at.is_(None)) if scope is None else _where(statement, scope)
 
 
 def refresh_stale(framework: core.Framework, scope: Scope | None = None, progress: Callable[[int, int], None] | None = None) -> int:

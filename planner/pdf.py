@@ -33,6 +33,7 @@ from reportlab.platypus import (
     ListItem,
     PageTemplate,
     Paragraph,
+    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -82,6 +83,30 @@ STYLES = {
 }
 
 PARAGRAPHS = {name: ParagraphStyle(name, **settings) for name, settings in STYLES["paragraph"].items()}
+
+
+def simple_a4(story: list, *, title: str, author: str, subject: str, invariant: bool = False) -> bytes:
+    """A plain A4 PDF of ``story`` with the house margins and the document's metadata (title,
+    author, subject, language). ``invariant`` leaves out the creation time and random file id, so
+    the same story gives the same bytes."""
+    page = STYLES["page"]
+    out = BytesIO()
+    document = SimpleDocTemplate(
+        out,
+        pagesize=page["size"],
+        leftMargin=page["margin"],
+        rightMargin=page["margin"],
+        topMargin=page["margin"],
+        bottomMargin=page["margin"],
+        title=title,
+        author=author,
+        subject=subject,
+        creator="planner",
+        lang="en-GB",
+        invariant=int(invariant),
+    )
+    document.build(story)
+    return out.getvalue()
 
 
 def render_plan(printable: PrintablePlan, *, invariant: bool = False) -> bytes:

@@ -15,13 +15,12 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from io import BytesIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from planner.pdf import COLOURS, PARAGRAPHS, STYLES
+from planner.pdf import COLOURS, PARAGRAPHS, STYLES, simple_a4
 from planner.times import uk_time
 
 RECOGNISED_LEVEL = 3
@@ -128,24 +127,13 @@ def credential(holder: Holder, achievement: Achievement, framework_version: str,
 def render_certificate(holder: Holder, achievements: list[Achievement], framework_version: str, *, invariant: bool = False) -> bytes:
     """The certificate of specialist achievement as an A4 PDF. ``invariant`` leaves out the
     creation time and random file id, so the same certificate gives the same bytes."""
-    page = STYLES["page"]
-    out = BytesIO()
-    document = SimpleDocTemplate(
-        out,
-        pagesize=page["size"],
-        leftMargin=page["margin"],
-        rightMargin=page["margin"],
-        topMargin=page["margin"],
-        bottomMargin=page["margin"],
+    return simple_a4(
+        _certificate_story(holder, achievements, framework_version),
         title=f"Certificate of specialist achievement: {holder.name}",
         author=holder.trust,
         subject=f"Competencies validated at level {RECOGNISED_LEVEL} or above",
-        creator="planner",
-        lang="en-GB",
-        invariant=int(invariant),
+        invariant=invariant,
     )
-    document.build(_certificate_story(holder, achievements, framework_version))
-    return out.getvalue()
 
 
 def _certificate_story(holder: Holder, achievements: list[Achievement], framework_version: str) -> list:

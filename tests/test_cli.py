@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 import pytest
 from click.testing import CliRunner
 from flask.cli import NoAppException
+from sqlalchemy import select
 
 from planner.cli import _create_app, cli
 
@@ -234,3 +236,107 @@ def test_analyse_a_plan_that_would_run_past_the_calendar_exits_1_with_a_message(
     result = run("analyse", "--person", person_file, "--today", "9999-12-01")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: a plan starting in December 9999 would run past the year 9999")
+
+
+ADMIN_PASSWORD = "a long and unusual passphrase"
+
+
+def _accounts(app):
+    from planner.db import db
+    from planner.models import Account, AuditEvent
+
+    with app.app_context():
+        accounts = [(a.email, a.roles, a.person_id, a.check_password(ADMIN_PASSWORD)) for a in db.session.scalars(select(Account))]
+        events = [e.action for e in db.session.scalars(select(AuditEvent))]
+    return accounts, events
+
+
+@pytest.fixture
+def upgraded(app):
+    """The app with its tables made (as ``planner db upgrade`` makes them)."""
+    from planner.db import db
+
+    # Not by running the migrations here: Alembic's logging set-up would silence the app's logger
+    # for the tests that follow in this process.
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def test_create_admin_asks_for_the_password_twice_and_adds_an_admin_account(upgraded, runner):
+    result = runner.invoke(cli, ["create-admin", "--email", " IT.Admin@trust.nhs.example "], input=f"{ADMIN_PASSWORD}\n{ADMIN_PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert "Repeat for confirmation" in result.output and ADMIN_PASSWORD not in result.output
+    assert "Added the admin account IT.Admin@trust.nhs.example; sign in with it at /sign-in." in result.output
+    accounts, events = _accounts(upgraded)
+    assert accounts == [("IT.Admin@trust.nhs.example", frozenset({"admin"}), None, True)]
+    assert events == ["account_created"]
+
+
+def test_create_admin_takes_the_password_from_the_environment_for_a_script(upgraded, runner):
+    result = runner.invoke(cli, ["create-admin", "--email", "it.admin@trust.nhs.example"], env={"PLANNER_ADMIN_PASSWORD": ADMIN_PASSWORD})
+    assert result.exit_code == 0, result.output
+    assert _accounts(upgraded)[0][0][3] is True
+
+
+def test_create_admin_refuses_an_email_already_used_whatever_its_capitals(upgraded, runner):
+    first = runner.invoke(cli, ["create-admin", "--email", "it.admin@trust.nhs.example"], env={"PLANNER_ADMIN_PASSWORD": ADMIN_PASSWORD})
+    assert first.exit_code == 0
+    again = runner.invoke(cli, ["create-admin", "--email", "IT.ADMIN@trust.nhs.example"], env={"PLANNER_ADMIN_PASSWORD": ADMIN_PASSWORD})
+    assert again.exit_code == 1
+    assert "an account with the email address IT.ADMIN@trust.nhs.example already exists; give another address" in again.output
+    assert len(_accounts(upgraded)[0]) == 1
+
+
+@pytest.mark.parametrize(
+    "email, password, says",
+    [
+        ("it.admin@trust.nhs.example", "short", "Error: Enter a password of at least 8 characters."),
+        ("it.admin", ADMIN_PASSWORD, "Error: --email 'it.admin' is not an email address"),
+        ("admin@demo.example", ADMIN_PASSWORD, "is a demo address, which signs in only in demo mode"),
+    ],
+)
+def test_create_admin_refuses_what_cannot_sign_in_and_adds_nothing(upgraded, runner, email, password, says):
+    result = runner.invoke(cli, ["create-admin", "--email", email], env={"PLANNER_ADMIN_PASSWORD": password})
+    assert result.exit_code == 2
+    assert says in result.output
+    assert _accounts(upgraded) == ([], [])
+
+
+def test_create_admin_asks_for_the_database_to_be_prepared_first(app, runner):
+    result = runner.invoke(cli, ["create-admin", "--email", "it.admin@trust.nhs.example"], env={"PLANNER_ADMIN_PASSWORD": ADMIN_PASSWORD})
+    assert result.exit_code == 1
+    assert "run 'planner db upgrade' first" in result.output
+
+
+def test_the_worker_refuses_to_start_without_redis(app, runner):
+    result = runner.invoke(cli, ["worker", "--burst"])
+    assert result.exit_code == 1
+    assert "print jobs run in mode 'thread'; set PLANNER_REDIS_URL" in result.output
+
+
+def test_the_worker_says_when_redis_cannot_be_reached(app, runner):
+    app.config.update(PLANNER_JOBS_MODE="rq", PLANNER_REDIS_URL="redis://127.0.0.1:1/0")
+    result = runner.invoke(cli, ["worker", "--burst"])
+    assert result.exit_code == 1
+    assert "Error: cannot reach Redis at PLANNER_REDIS_URL (" in result.output and "start Redis or correct the setting" in result.output
+    app.extensions["planner_print_queue"].connection.close()
+
+
+@pytest.mark.skipif(not os.environ.get("PLANNER_TEST_REDIS_URL"), reason="needs Redis: set PLANNER_TEST_REDIS_URL")
+def test_the_worker_in_burst_mode_stops_once_the_queue_is_empty(upgraded, runner):
+    import signal
+
+    from redis import Redis
+
+    url = os.environ["PLANNER_TEST_REDIS_URL"]
+    Redis.from_url(url).flushdb()
+    upgraded.config.update(PLANNER_JOBS_MODE="rq", PLANNER_REDIS_URL=url)
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        result = runner.invoke(cli, ["worker", "--burst"])
+    finally:  # the worker takes over these signals to stop cleanly; give them back to pytest
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    assert result.exit_code == 0, result.output
+    upgraded.extensions["planner_print_queue"].connection.close()

@@ -42,7 +42,7 @@ def test_job_settings_from_the_environment_are_checked_and_made_numbers(tmp_path
 @pytest.mark.parametrize(
     "variable, value, says",
     [
-        ("PLANNER_JOBS_MODE", "queue", "PLANNER_JOBS_MODE is 'queue'; it must be one of: thread, inline."),
+        ("PLANNER_JOBS_MODE", "queue", "PLANNER_JOBS_MODE is 'queue'; it must be one of: thread, inline, rq."),
         ("PLANNER_JOBS_STALE_AFTER", "two minutes", "PLANNER_JOBS_STALE_AFTER is 'two minutes'; it must be a number of seconds above 0"),
         ("PLANNER_JOBS_STALE_AFTER", "-5", "PLANNER_JOBS_STALE_AFTER is '-5'"),
         ("PLANNER_PRINT_JOBS_KEEP_DAYS", "0", "PLANNER_PRINT_JOBS_KEEP_DAYS is '0'; it must be a number of days above 0, such as 7."),

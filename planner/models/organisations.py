@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.db import db
@@ -41,11 +41,14 @@ class Trust(db.Model):
     """An NHS trust: the employer."""
 
     __tablename__ = "trusts"
+    __table_args__ = (CheckConstraint("retention_months BETWEEN 12 AND 240", name="retention_months_range"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), unique=True)
     system_id: Mapped[int] = mapped_column(
         ForeignKey("integrated_care_systems.id"), index=True
     )
+    # How long personal data past its use is kept before ``planner purge`` removes it (planner.rights).
+    retention_months: Mapped[int] = mapped_column(Integer, default=72, server_default="72")
     system: Mapped[IntegratedCareSystem] = relationship(back_populates="trusts")
     teams: Mapped[list[Team]] = relationship(
         back_populates="trust", order_by="Team.name"
@@ -74,8 +77,13 @@ class Team(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     trust_id: Mapped[int] = mapped_column(ForeignKey("trusts.id"), index=True)
     trust: Mapped[Trust] = relationship(back_populates="teams")
+    # Erased people keep their row (records others made still point at it) but are nobody's
+    # colleague any more, so the team's list leaves them out.
     members: Mapped[list[Person]] = relationship(
-        back_populates="team", order_by="Person.name", foreign_keys="Person.team_id"
+        primaryjoin="and_(Team.id == Person.team_id, Person.erased_at.is_(None))",
+        order_by="Person.name",
+        foreign_keys="Person.team_id",
+        viewonly=True,
     )
     managers: Mapped[list[Person]] = relationship(
         secondary=team_managers, back_populates="managed_teams", order_by="Person.name"

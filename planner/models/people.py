@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Integer,
     String,
+    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -58,9 +60,15 @@ class Person(db.Model):
     mentor_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
     # Generalist HR colleagues who are willing to cover medical staffing tasks in their trust.
     shares_tasks: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Data rights (planner.rights): a restricted record is kept but nothing in it may change; an
+    # erased one keeps only a pseudonym, so rows that point at it (such as audit events) stay whole.
+    restricted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    restriction_reason: Mapped[str | None] = mapped_column(Text)
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime)
+    erasure_reason: Mapped[str | None] = mapped_column(Text)
 
     trust: Mapped[Trust] = relationship()
-    team: Mapped[Team] = relationship(back_populates="members", foreign_keys=[team_id])
+    team: Mapped[Team] = relationship(foreign_keys=[team_id])
     line_manager: Mapped[Person | None] = relationship(remote_side=[id])
     managed_teams: Mapped[list[Team]] = relationship(
         secondary=team_managers, back_populates="managers", order_by="Team.name"

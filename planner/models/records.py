@@ -1,7 +1,9 @@
 """What is kept about a person's development: ratings, plans and the audit trail, and the levels
 that count, derived from the ratings.
 
-Ratings and audit events are append-only: nothing updates or deletes them. A person's current
+Ratings and audit events are append-only: nothing updates or deletes them (for audit events the
+ORM refuses it, and on PostgreSQL a trigger too, outside erasure and purge: ``rewriting_audit_trail``).
+Every audit event made during a request records the client's address. A person's current
 level in a competency is derived from their ratings by ``current_levels`` (the policy is stated
 there and shown on the pages). ``person_to_core`` turns a person and their ratings into the plain
 ``Person`` the planning core takes.
@@ -9,10 +11,13 @@ there and shown on the pages). ``person_to_core`` turns a person and their ratin
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask import g, has_request_context, request
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -23,9 +28,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
     select,
+    text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from planner.core import framework as core
 from planner.db import db
@@ -103,7 +111,9 @@ class Plan(db.Model):
 
 
 class AuditEvent(db.Model):
-    """One write to planner's data: who did what to which record, and when. Never changed."""
+    """One read or write of planner's data: who did what to which record, when, and from which
+    network address. Never changed, except by erasure (which scrubs an erased person's identifiers
+    from ``detail``) and by ``planner purge`` (which removes events past their trust's retention)."""
 
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,6 +126,73 @@ class AuditEvent(db.Model):
     record_id: Mapped[int | None] = mapped_column(Integer)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The client's address as the app sees it (after the proxy setting), for events made in a request.
+    address: Mapped[str | None] = mapped_column(String(45))
+
+
+class AuditTrailError(RuntimeError):
+    """An attempt to change or delete an audit event outside erasure and purge."""
+
+
+_rewriting_audit_trail: ContextVar[bool] = ContextVar("rewriting_audit_trail", default=False)
+
+REWRITE_SETTING = "planner.audit_rewrite"
+"""The PostgreSQL setting that lets the append-only trigger on audit_events pass, for one transaction."""
+
+
+@contextmanager
+def rewriting_audit_trail():
+    """Allow the audit events to be changed or deleted inside this block: for erasure, which
+    pseudonymises them, and purge, which removes those past retention. Everything else is refused,
+    by the ORM here and, on PostgreSQL, by a trigger (allowed for the rest of this transaction)."""
+    token = _rewriting_audit_trail.set(True)
+    try:
+        if db.session.connection().dialect.name == "postgresql":
+            db.session.execute(text(f"SELECT set_config('{REWRITE_SETTING}', 'on', true)"))
+        yield
+        db.session.flush()
+    finally:
+        _rewriting_audit_trail.reset(token)
+
+
+def _refuse_unless_rewriting(what: str) -> None:
+    if not _rewriting_audit_trail.get():
+        raise AuditTrailError(f"Audit events are append-only: {what} is refused. Only erasure and purge change them.")
+
+
+@event.listens_for(AuditEvent, "before_insert")
+def _fill_address(mapper, connection, target: AuditEvent) -> None:
+    # Every event made during a request gets the address, whoever made it (views, error handlers).
+    if target.address is None and has_request_context():
+        target.address = request.remote_addr
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_update(mapper, connection, target: AuditEvent) -> None:
+    if any(attribute.history.has_changes() for attribute in inspect(target).attrs):
+        _refuse_unless_rewriting("changing one")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(mapper, connection, target: AuditEvent) -> None:
+    _refuse_unless_rewriting("deleting one")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state) -> None:
+    # update() and delete() statements skip the mapper events above.
+    if (state.is_update or state.is_delete) and any(m.class_ is AuditEvent for m in state.all_mappers):
+        _refuse_unless_rewriting("an UPDATE or DELETE statement on audit_events")
+
+
+def note_read(record_type: str, record_id: int | None, *, person: Person | None = None, **detail) -> None:
+    """Note that this GET request shows personal data: a person's record, or a list of people (a
+    team, a scope). ``planner.web.rights`` writes one read event for each record noted once the
+    page has been answered successfully; outside a GET request nothing is noted."""
+    if not has_request_context() or request.method != "GET":
+        return
+    reads = g.setdefault("audit_reads", {})
+    reads.setdefault((record_type, record_id), (person.id if person is not None else None, detail))
 
 
 def audit(

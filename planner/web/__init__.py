@@ -9,16 +9,19 @@ import importlib
 
 from flask import Flask, abort, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from planner.times import uk_time
-from planner.web import headers
+from planner.web import headers, permissions
 
 FEATURES = (
     "assets",
     "errors",
+    "outage",
     "home",
     "auth",
+    "account",
     "staff",
     "assessment",
     "manager",
@@ -38,6 +41,7 @@ FEATURES = (
     "imports",
     "explore",
     "quiz",
+    "rights",
 )
 
 csrf = CSRFProtect()
@@ -63,10 +67,18 @@ def refuse_nul_characters() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register every feature's blueprint, with CSRF protection, sign-in and the ``id`` URL converter."""
+    """Register every feature's blueprint, with CSRF protection, sign-in, the permission table's
+    check and the ``id`` URL converter."""
     app.url_map.converters["id"] = IdConverter
+    proxies = app.config["PLANNER_TRUSTED_PROXIES"]
+    if proxies:
+        # Behind reverse proxies the client's address and scheme (so request.is_secure) come from
+        # the X-Forwarded-For and X-Forwarded-Proto headers the nearest proxies set.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     csrf.init_app(app)
     app.add_template_global(uk_time)
+    # Who may use each endpoint is checked first, so nothing else looks at a refused request.
+    app.before_request(permissions.refuse_what_the_table_forbids)
     app.before_request(refuse_nul_characters)
     headers.init_app(app)
     for name in FEATURES:

@@ -16,18 +16,24 @@
   managers for the teams they manage; nobody else sees any.
 
 A person the signed-in account may not see is answered with 404, as if they did not exist;
-an action on a person they may see but not change is answered with 403.
+an action on a person they may see but not change is answered with 403, as is any change to a
+person whose processing is restricted. Every person, team or scope let through here on a GET is
+noted as read, for the audit trail (``planner.web.rights`` writes the events).
+
+Which page applies which of these rules, for which account roles, is the permission table in
+``planner.web.permissions``.
 """
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import false, or_, select
 
 from planner.db import db
 from planner.insight import ALL_ORGANISATIONS, Scope, find_scope
 from planner.models import Account, IntegratedCareSystem, Person, PrintJob, Region, SecondmentOpportunity, Team, Trust
+from planner.models.records import note_read
 
 
 def signed_in_person() -> Person:
@@ -63,9 +69,18 @@ def can_see(account: Account, person: Person) -> bool:
 def visible_person(person_id: int) -> Person:
     """The person with this id, when the signed-in account may see them; 404 otherwise."""
     person = db.session.get(Person, person_id)
-    if person is None or not can_see(current_user, person):
+    # An erased person's pseudonymous row is there only for the records others made.
+    if person is None or person.erased_at is not None or not can_see(current_user, person):
         abort(404)
+    refuse_changes_if_restricted(person)
+    note_read("people", person.id, person=person)
     return person
+
+
+def refuse_changes_if_restricted(person: Person) -> None:
+    """Refuse (403) any change to a person whose processing is restricted; reading stays allowed."""
+    if person.restricted_at is not None and request.method not in ("GET", "HEAD"):
+        abort(403, description="This person's record is restricted: nothing in it can be changed until a trust admin lifts the restriction.")
 
 
 def require(allowed: bool) -> None:
@@ -91,6 +106,7 @@ def visible_team(team_id: int) -> Team:
     team = db.session.get(Team, team_id)
     if team is None or team not in teams_in_charge(current_user):
         abort(404)
+    note_read("teams", team.id)
     return team
 
 
@@ -273,6 +289,7 @@ def visible_scope(kind: str, ident: int | None) -> Scope:
     scope = find_scope(kind, ident)
     if scope is None or not reaches(current_user, scope):
         abort(404)
+    note_read("scope", scope.id, kind=scope.kind)
     return scope
 
 

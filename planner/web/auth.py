@@ -3,6 +3,9 @@
 Sign-in is rate-limited per address, and answers an unknown email, a wrong password and a
 deactivated account with the same message, so it never tells which accounts exist. Signing out
 raises the account's session version, which ends every session the account had.
+
+A session ends after a spell without requests and a while after signing in (``end_expired_session``;
+the limits are settings), and its cookie is marked Secure whenever the request came over HTTPS.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -20,6 +24,7 @@ from wtforms import EmailField, PasswordField
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms.validators import InputRequired, Length
 
+from planner import sessions
 from planner.config import DEMO_EMAIL_DOMAIN
 from planner.db import db
 from planner.models import PASSWORD_METHOD, Account, audit
@@ -32,14 +37,68 @@ WRONG_DETAILS = "Enter the email address and password of an active account. Chec
 # Checked when no account may sign in, so a wrong email takes as long as a wrong password.
 UNMATCHED_HASH = generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
 
+SIGNED_IN_AT = "planner_signed_in_at"
+LAST_SEEN_AT = "planner_last_seen_at"
+"""Where a session keeps when it was signed in and last used (seconds since the epoch)."""
+SIGNED_IN = "_user_id"
+"""The key Flask-Login keeps the signed-in account's id under: a session holding it is signed in."""
+UNTRACKED_ENDPOINTS = ("static", "assets.asset")
+"""Requests for files that hold no personal data: they neither end a session nor count as activity."""
+SEEN_EVERY = 60
+"""Seconds between updates of a session's last-seen time, so not every page rewrites the cookie;
+a session may therefore end up to a minute before its idle limit."""
+
+
+class SessionCookie(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, its cookie marked Secure whenever the request came over HTTPS
+    (and always when ``SESSION_COOKIE_SECURE`` is set), so one configuration serves both."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return super().get_cookie_secure(app) or request.is_secure
+
 
 def init_app(app) -> None:
-    """Sign-in sessions and the sign-in rate limit."""
+    """Sign-in sessions, their lifetimes and the sign-in rate limit."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to see that page."
     login_manager.login_message_category = "info"
     limiter.init_app(app)
+    app.session_interface = SessionCookie()
+    # First of all the request checks, so an ended session is never taken for a signed-in one.
+    app.before_request_funcs.setdefault(None, []).insert(0, end_expired_session)
+    sessions.install()
+
+
+def start_session(account: Account) -> None:
+    """Sign ``account`` in, in a fresh session: nothing carried over from before."""
+    session.clear()
+    login_user(account)
+    session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = sessions.now()
+
+
+def end_expired_session():
+    """Sign out a session that has been idle too long or signed in too long, and send its holder
+    to sign in again (then back to the page they asked for); otherwise note the activity."""
+    if request.endpoint in UNTRACKED_ENDPOINTS or SIGNED_IN not in session:
+        return None
+    settings, at = current_app.config, sessions.now()
+    idle_minutes, max_hours = settings["PLANNER_SESSION_IDLE_MINUTES"], settings["PLANNER_SESSION_MAX_HOURS"]
+    ended = sessions.session_ended(
+        session.get(SIGNED_IN_AT), session.get(LAST_SEEN_AT), at, idle_seconds=idle_minutes * 60, max_seconds=max_hours * 3600
+    )
+    if ended is None:
+        if at - session[LAST_SEEN_AT] >= SEEN_EVERY:
+            session[LAST_SEEN_AT] = at
+        return None
+    logout_user()
+    session.clear()
+    if ended == sessions.IDLE:
+        flash(f"Your session ended after {idle_minutes:g} minutes without activity; sign in again.", "info")
+    else:
+        flash(f"Your session ended {max_hours:g} hours after you signed in; sign in again.", "info")
+    back = request.full_path.rstrip("?") if request.method == "GET" and request.endpoint != "auth.sign_in" else None
+    return redirect(url_for("auth.sign_in", next=back))
 
 
 @login_manager.user_loader
@@ -89,8 +148,7 @@ def sign_in():
         # One hash check whatever the account, so no answer comes back faster than another.
         matches = check_password_hash(account.password_hash if allowed else UNMATCHED_HASH, form.password.data)
         if allowed and matches:
-            session.clear()  # a fresh session on sign-in: nothing carried over from before
-            login_user(account)
+            start_session(account)
             audit(account, "sign_in", account, person=account.person)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")))

@@ -36,7 +36,7 @@ def task_sharers(team: Team) -> list[Person]:
     query = (
         select(Person)
         .join(Team, Person.team_id == Team.id)
-        .where(Person.shares_tasks.is_(True), Person.team_id != team.id)
+        .where(Person.shares_tasks.is_(True), Person.team_id != team.id, Person.erased_at.is_(None))
         # Both the person's trust and their team's: a record half moved to another trust stays out.
         .where(Person.trust_id == team.trust_id, Team.trust_id == team.trust_id)
         .order_by(Person.name, Person.id)

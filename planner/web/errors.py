@@ -1,11 +1,17 @@
-"""Error pages in the NHS.UK style, so a user never sees a traceback."""
+"""Error pages in the NHS.UK style, so a user never sees a traceback.
+
+A 403 or 404 answer to a request for a page that is not public is a refusal, and writes one audit
+event (see ``planner.web.permissions``). The pages name no one: a refused request shows nothing of
+the record it asked for.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 
 from planner.db import db
+from planner.web.permissions import audit_refusal
 
 bp = Blueprint("errors", __name__)
 
@@ -13,12 +19,16 @@ bp = Blueprint("errors", __name__)
 @bp.app_errorhandler(403)
 def forbidden(error):
     """The account may see the page but not do this."""
-    return render_template("errors/403.html"), 403
+    audit_refusal(403)
+    # A refusal that gives its own reason (a restricted record, say) shows it instead of the general one.
+    reason = error.description if error.description != Forbidden.description else None
+    return render_template("errors/403.html", reason=reason), 403
 
 
 @bp.app_errorhandler(404)
 def not_found(error):
-    """The page asked for does not exist."""
+    """The page asked for does not exist, or is not the account's to see."""
+    audit_refusal(404)
     return render_template("errors/404.html"), 404
 
 

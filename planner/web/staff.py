@@ -15,7 +15,7 @@ from planner.core.overview import overview
 from planner.core.training import total
 from planner.db import db
 from planner.models import Plan, current_levels, person_to_core, ratings_of
-from planner.web.access import is_self, manages, signed_in_person, visible_person
+from planner.web.access import administers, is_self, manages, signed_in_person, visible_person
 from planner.web.checkins import checkin_invitation
 from planner.web.context import framework, today
 from planner.web.training import person_learning_time
@@ -98,6 +98,7 @@ def person_home(person_id: int):
         has_plan=bool(plans),
         is_self=own,
         is_manager=manages(current_user, person),
+        handles_data=administers(current_user, person) or "admin" in current_user.roles,
         invitation=checkin_invitation(person) if own else None,
         learning=learning,
         learning_total=total(learning),

@@ -13,7 +13,7 @@ import planner.web.manager
 from planner.db import db
 from planner.models import AuditEvent, Checkin, Person, TrainingRecord
 from planner.web.assessment import level_name
-from tests.web.conftest import row_counts, sign_in
+from tests.web.conftest import PEOPLE, row_counts, sign_in
 from tests.web.pages import outline
 from tests.web.test_manager import _Tables, table_rows
 
@@ -217,7 +217,9 @@ def test_people_who_cannot_see_the_person_are_told_it_does_not_exist(web_app, we
     before = row_counts(web_app)
 
     assert web_client.get(checkins_url(world)).status_code == 404
-    assert web_client.post(checkins_url(world), data=date_data("held_on", date(2025, 11, 3))).status_code == 404
+    # Only managers record check-ins: anyone else is refused before the person is looked up.
+    refused = 404 if "manager" in PEOPLE[name][2] else 403
+    assert web_client.post(checkins_url(world), data=date_data("held_on", date(2025, 11, 3))).status_code == refused
     assert row_counts(web_app) == before
 
 

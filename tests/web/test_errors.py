@@ -22,9 +22,12 @@ def test_unknown_page_is_a_styled_404(small_client):
 
 
 @pytest.fixture
-def failing_client(small_config):
+def failing_client(small_config, monkeypatch):
     """A client for an app with one route that fails, as the server would run it (no propagation)."""
+    from planner.web.permissions import ANYONE, PERMISSIONS
+
     app = create_app(small_config | {"PROPAGATE_EXCEPTIONS": False})
+    monkeypatch.setitem(PERMISSIONS, "fail", {"GET": ANYONE})
 
     @app.get("/fail")
     def fail():

@@ -67,6 +67,15 @@ def test_a_manager_sees_their_team_members_home_with_a_link_to_validate(web_clie
     sections = dict((title, text) for _, title, text in outline(page))
     assert "Staff" in sections and "Their top gaps" in sections
     assert "Validate Staff's self-assessment" in sections["Next actions"]
+    assert "Data held about Staff" not in page
+
+
+def test_the_trust_admin_finds_the_data_held_about_a_person_from_their_home(web_client, world):
+    sign_in(web_client, world, "trust_admin")
+    page = web_client.get(f"/people/{world.person['staff']}").get_data(as_text=True)
+    assert f'href="/people/{world.person["staff"]}/data">Data held about Staff</a>' in page
+    own = web_client.get(f"/people/{world.person['trust_admin']}").get_data(as_text=True)
+    assert "Data held about" not in own
 
 
 def test_the_navigation_marks_the_current_page(web_client, world):
