@@ -30,6 +30,8 @@ LISTING_PAGES = {
     "checkins.team_checkins": "check-ins of the teams managed",
     "secondments.plan": "people released for secondments",
     "print_jobs.download": "printed plans",
+    "mentors.find": "mentors offering help",
+    "secondments.opportunity": "people interested in a secondment",
 }
 
 

@@ -178,6 +178,17 @@ def test_team_pages_write_one_event_naming_the_team_or_page(web_app, world, web_
     ]
 
 
+def test_the_list_of_mentors_is_recorded_as_a_page_of_people(web_app, world, web_client):
+    sign_in(web_client, world, "staff")
+    staff = world.person["staff"]
+    assert web_client.get(f"/people/{staff}/mentors").status_code == 200
+    reads = events(web_app, action="read")
+    assert [(e.record_type, e.record_id, e.person_id, e.detail) for e in reads] == [
+        ("people", staff, staff, {"page": "mentors.find"}),
+        ("page", None, None, {"page": "mentors.find", "scope": "mentors offering help", "person_id": staff}),
+    ]
+
+
 def test_a_change_writes_its_own_event_and_no_read(web_app, world, web_client):
     sign_in(web_client, world, "staff")
     staff = world.person["staff"]
