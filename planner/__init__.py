@@ -8,7 +8,7 @@ import jinja2
 import jinja2.bccache
 from flask import Flask
 
-from planner import config, db
+from planner import config, db, templating
 from planner.config import PROJECT_ROOT
 from planner.frameworks import load_framework
 
@@ -57,9 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Flask would otherwise leave unescaped, so a name like "<b>Sam</b>" would become markup.
     app.jinja_env.autoescape = True
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
-    app.jinja_loader = jinja2.ChoiceLoader(
-        [app.jinja_loader, jinja2.PackageLoader("nhsuk_frontend_jinja", "templates")]
-    )
+    templating.use_cached_components(app)
     db.init_app(app)
     from planner import insight
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import networkx as nx
-from werkzeug.security import generate_password_hash
 
 from planner.config import DEMO_EMAIL_DOMAIN
 from planner.core.errors import PlanningError
@@ -30,7 +29,6 @@ from planner.db import db
 from planner.demo_development import seed_development
 from planner.demo_profiles import seed_profiles
 from planner.models import (
-    PASSWORD_METHOD,
     Account,
     IntegratedCareSystem,
     Person,
@@ -40,6 +38,7 @@ from planner.models import (
     Trust,
     audit,
 )
+from planner.passwords import hash_password
 
 DEMO_PASSWORD = "demo-password-2026"
 """The one password of every demo sign-in (they work only in demo mode)."""
@@ -206,7 +205,7 @@ def seed_demo(framework: Framework, today: date, seed: int = 2026) -> DemoSummar
     db.session.add_all(ratings)
     # One hash serves all five accounts: the password is published anyway, and each hash is
     # slow to make on purpose.
-    password_hash = generate_password_hash(DEMO_PASSWORD, method=PASSWORD_METHOD)
+    password_hash = hash_password(DEMO_PASSWORD)
     sign_ins, accounts = [], {}
     for key, (name, login, roles, about) in DEMO_PEOPLE.items():
         person = demo_people[key]

@@ -22,7 +22,7 @@ from planner.core.pathways import readiness
 from planner.core.plan import assemble_plan
 from planner.db import db
 from planner.graphics import MOVE_WORDS
-from planner.models import MentorRequest, Person, Plan, Secondment, current_levels, person_to_core, ratings_of
+from planner.models import MentorRequest, Person, Plan, Secondment, current_levels, person_to_core, rating_facts
 from planner.plans import load_plan, plan_to_dict
 from planner.qualifications import route_qualification_notes
 
@@ -170,7 +170,7 @@ def printable_from_current(person: Person, framework: Framework, today: date) ->
 
     For printing people without a saved plan; a ``PlanningError`` from the core passes through.
     """
-    levels = current_levels(ratings_of(person))
+    levels = current_levels(rating_facts(person))
     core_person = person_to_core(person, today, levels)
     plan = load_plan(plan_to_dict(assemble_plan(framework, core_person, person.target_role_id, today), framework))
     return PrintablePlan(

@@ -13,7 +13,7 @@ from datetime import date
 from planner.core.framework import Framework
 from planner.core.training import HOURS_MAX, proposed_levels
 from planner.db import db
-from planner.models import TRAINING_SOURCES, Account, Person, Rating, TrainingRecord, audit, current_levels, ratings_of
+from planner.models import TRAINING_SOURCES, Account, Person, Rating, TrainingRecord, audit, current_levels, rating_facts
 from planner.times import long_date
 
 __all__ = ["EVIDENCE_MAX", "HOURS_MAX", "Completion", "record_completion"]
@@ -85,7 +85,7 @@ def record_completion(
         hours=hours,
         source=source,
     )
-    levels = current_levels(ratings_of(person))
+    levels = current_levels(rating_facts(person))
     current = {competency_id: level.level for competency_id, level in levels.items()}
     awaiting = {
         competency_id: level.level if level.source == "self" else level.pending

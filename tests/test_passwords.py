@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from planner.passwords import COMMON_PASSWORDS, MAX_LENGTH, MIN_LENGTH, common_passwords, password_problem
+from planner.passwords import COMMON_PASSWORDS, MAX_LENGTH, MIN_LENGTH, common_passwords, hash_password, outdated, password_matches, password_problem
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,27 @@ def test_the_shipped_list_is_read_whole_and_once():
 def test_the_limits_match_the_standard():
     # At least 8 characters, and at least 64 allowed (OWASP ASVS 5.0, V6.2).
     assert MIN_LENGTH == 8 and MAX_LENGTH >= 64
+
+
+def test_a_password_is_kept_as_an_argon2id_hash_with_owasps_parameters():
+    stored = hash_password("a long passphrase of mine")
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$") and "a long passphrase" not in stored
+    assert stored != hash_password("a long passphrase of mine")  # salted
+    assert password_matches(stored, "a long passphrase of mine")
+    assert not password_matches(stored, "a long passphrase of yours")
+    assert not outdated(stored)
+
+
+def test_a_hash_from_before_argon2id_still_signs_in_and_is_marked_for_replacement():
+    from werkzeug.security import generate_password_hash
+
+    older = generate_password_hash("a long passphrase of mine", method="scrypt:1024:8:1")
+    assert password_matches(older, "a long passphrase of mine")
+    assert not password_matches(older, "something else entirely")
+    assert outdated(older)
+
+
+@pytest.mark.parametrize("stored", ["!erased", "", "$argon2id$v=19$m=8,t=1,p=1$broken", "pbkdf2:sha256$nonsense"])
+def test_a_marker_or_a_damaged_hash_matches_no_password(stored):
+    assert not password_matches(stored, "a long passphrase of mine")
+    assert not password_matches(stored, "")

@@ -11,7 +11,7 @@ from planner.models.checkins import TRAINING_SOURCES, Checkin, TrainingRecord
 from planner.models.insight import PersonModule, PersonNeed, PersonNeedsSummary
 from planner.models.mentoring import REQUEST_STATUSES, MentorOffer, MentorRequest
 from planner.models.organisations import IntegratedCareSystem, Region, Team, Trust
-from planner.models.people import ACCOUNT_ROLES, PASSWORD_METHOD, Account, Person
+from planner.models.people import ACCOUNT_ROLES, Account, Person
 from planner.models.print_jobs import PrintJob
 from planner.models.profile import ProfessionalQualification, QuizResult
 from planner.models.records import (
@@ -25,16 +25,17 @@ from planner.models.records import (
     audit,
     current_levels,
     person_to_core,
+    rating_facts,
     ratings_of,
 )
 from planner.models.secondments import OPPORTUNITY_STATUSES, Secondment, SecondmentInterest, SecondmentOpportunity
 from planner.times import utcnow
 
 __all__ = [
-    "ACCOUNT_ROLES", "EVIDENCE_MAX", "OPPORTUNITY_STATUSES", "PASSWORD_METHOD", "PLAN_STATUSES", "RATERS",
+    "ACCOUNT_ROLES", "EVIDENCE_MAX", "OPPORTUNITY_STATUSES", "PLAN_STATUSES", "RATERS",
     "REQUEST_STATUSES", "TRAINING_SOURCES",
     "Account", "AuditEvent", "Checkin", "CurrentLevel", "IntegratedCareSystem", "MentorOffer", "MentorRequest",
     "Person", "PersonModule", "PersonNeed", "PersonNeedsSummary", "Plan", "PrintJob", "ProfessionalQualification", "QuizResult", "Rating", "Region", "Secondment", "SecondmentInterest",
     "SecondmentOpportunity", "Team", "TrainingRecord", "Trust",
-    "audit", "current_levels", "person_to_core", "ratings_of", "utcnow",
+    "audit", "current_levels", "person_to_core", "rating_facts", "ratings_of", "utcnow",
 ]

@@ -17,11 +17,11 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.core.tna import add_months
 from planner.db import db
 from planner.models.organisations import team_managers
+from planner.passwords import hash_password, password_matches
 
 if TYPE_CHECKING:  # names used only in annotations; the classes resolve them by name at run time
     from planner.models.organisations import Team, Trust
@@ -29,7 +29,6 @@ if TYPE_CHECKING:  # names used only in annotations; the classes resolve them by
 
 ACCOUNT_ROLES = ("staff", "manager", "trust_admin", "region_lead", "admin")
 """What an account may do; an account holds one or more of these."""
-PASSWORD_METHOD = "scrypt"
 
 
 class Person(db.Model):
@@ -111,12 +110,12 @@ class Account(db.Model):
         self.roles_text = " ".join(r for r in ACCOUNT_ROLES if r in set(roles))
 
     def set_password(self, password: str) -> None:
-        """Keep only a salted scrypt hash of the password."""
-        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        """Keep only a salted hash of the password (``planner.passwords``)."""
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         """Whether ``password`` is this account's password."""
-        return check_password_hash(self.password_hash, password)
+        return password_matches(self.password_hash, password)
 
     # Flask-Login's interface. The id carries the session version, so raising the version
     # (at sign-out) ends every session signed in before.

@@ -274,12 +274,20 @@ def ratings_of(person: Person) -> list[Rating]:
     )
 
 
+def rating_facts(person: Person) -> list:
+    """Of each rating of a person, oldest first, only what ``current_levels`` reads (id, competency,
+    level, rater, when): pages that count levels need no more, and whole ratings cost more to load."""
+    columns = (Rating.id, Rating.competency_id, Rating.level, Rating.rater, Rating.created_at)
+    query = select(*columns).where(Rating.person_id == person.id).order_by(Rating.created_at, Rating.id)
+    return list(db.session.execute(query))
+
+
 def person_to_core(
     person: Person, today: date, levels: dict[str, CurrentLevel] | None = None
 ) -> core.Person:
     """The plain ``Person`` the planning core takes: role, counted levels and learning time."""
     if levels is None:
-        levels = current_levels(ratings_of(person))
+        levels = current_levels(rating_facts(person))
     return core.Person(
         name=person.name,
         role=person.role_id,

@@ -19,7 +19,7 @@ from wtforms.validators import Optional, ValidationError
 
 from planner.core.framework import Competency, Framework, Level
 from planner.db import db
-from planner.models import EVIDENCE_MAX, Person, Rating, audit, current_levels, ratings_of
+from planner.models import EVIDENCE_MAX, Person, Rating, audit, current_levels, rating_facts, ratings_of
 from planner.web.access import is_self, require, visible_person
 from planner.times import uk_time
 from planner.web.context import framework
@@ -178,7 +178,7 @@ def domains(person_id: int):
     # A role or target the framework no longer has asks for nothing, rather than failing.
     role = fw.role.get(person.role_id)
     target = fw.role.get(person.target_role_id or "")
-    levels = current_levels(ratings_of(person))
+    levels = current_levels(rating_facts(person))
     rows = domain_rows(fw, role.requires if role else {}, target.requires if target else {}, levels)
     return render_template(
         "assessment/domains.html",

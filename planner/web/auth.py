@@ -19,15 +19,16 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 from wtforms import EmailField, PasswordField
-from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms.validators import InputRequired, Length
 
 from planner import sessions
 from planner.config import DEMO_EMAIL_DOMAIN
 from planner.db import db
-from planner.models import PASSWORD_METHOD, Account, audit
+from planner.models import Account, Person, audit
+from planner.passwords import hash_password, outdated, password_matches
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -35,7 +36,7 @@ limiter = Limiter(get_remote_address)
 
 WRONG_DETAILS = "Enter the email address and password of an active account. Check both for typing errors."
 # Checked when no account may sign in, so a wrong email takes as long as a wrong password.
-UNMATCHED_HASH = generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
+UNMATCHED_HASH = hash_password(secrets.token_hex(16))
 
 SIGNED_IN_AT = "planner_signed_in_at"
 LAST_SEEN_AT = "planner_last_seen_at"
@@ -101,13 +102,20 @@ def end_expired_session():
     return redirect(url_for("auth.sign_in", next=back))
 
 
+ACCOUNT_WITH_PERSON = (
+    joinedload(Account.person).joinedload(Person.team),
+    joinedload(Account.person).joinedload(Person.trust),
+)
+
+
 @login_manager.user_loader
 def load_account(session_id: str) -> Account | None:
     """The account a session belongs to, while the session is still current and the account active."""
     account_id, _, version = session_id.partition(":")
     if not (account_id.isdigit() and version.isdigit()):
         return None
-    account = db.session.get(Account, int(account_id))
+    # The person, their team and trust come in the same query: nearly every page shows them.
+    account = db.session.get(Account, int(account_id), options=ACCOUNT_WITH_PERSON)
     if account is None or not account.active or account.session_version != int(version):
         return None
     return account
@@ -146,8 +154,13 @@ def sign_in():
         if allowed and is_demo_account(account.email) and not current_app.config["PLANNER_DEMO"]:
             allowed = False
         # One hash check whatever the account, so no answer comes back faster than another.
-        matches = check_password_hash(account.password_hash if allowed else UNMATCHED_HASH, form.password.data)
+        matches = password_matches(account.password_hash if allowed else UNMATCHED_HASH, form.password.data)
         if allowed and matches:
+            if outdated(account.password_hash):
+                # The same password kept in the current scheme. Not a change of password, so
+                # written past the unit of work: the account's other sessions carry on.
+                renewed = hash_password(form.password.data)
+                db.session.execute(update(Account).where(Account.id == account.id).values(password_hash=renewed))
             start_session(account)
             audit(account, "sign_in", account, person=account.person)
             db.session.commit()

@@ -24,7 +24,7 @@ from wtforms.validators import Length, StopValidation, ValidationError
 
 from planner.core import checkins as core
 from planner.db import db
-from planner.models import Checkin, Person, Rating, TrainingRecord, audit
+from planner.models import Checkin, Person, TrainingRecord, audit
 from planner.times import long_date
 from planner.web.access import is_self, manages, require, signed_in_person, visible_person
 from planner.web.context import framework, today
@@ -127,20 +127,19 @@ def team_members(manager: Person) -> list[Person]:
     return [person for team in manager.managed_teams for person in team.members if person.id != manager.id]
 
 
-def checkin_invitation(person: Person) -> Checkin | None:
+def checkin_invitation(person: Person, ratings: list) -> Checkin | None:
     """The latest check-in with ``person`` while they have not rated themselves since it was recorded.
 
     Recording a check-in asks the person to review their self-assessment; any self-rating made
-    after it was recorded answers that.
+    after it was recorded answers that. ``ratings`` are all of the person's ratings (or their
+    ``rating_facts``).
     """
     query = select(Checkin).where(Checkin.person_id == person.id)
     latest = db.session.scalars(query.order_by(Checkin.held_on.desc(), Checkin.recorded_at.desc()).limit(1)).first()
     if latest is None:
         return None
-    rated = select(Rating.id).where(
-        Rating.person_id == person.id, Rating.rater == "self", Rating.created_at > latest.recorded_at
-    )
-    return None if db.session.scalars(rated.limit(1)).first() else latest
+    answered = any(rating.rater == "self" and rating.created_at > latest.recorded_at for rating in ratings)
+    return None if answered else latest
 
 
 def when(on: date, day: date) -> str:

@@ -49,10 +49,10 @@ from planner.models import (
     Trust,
     audit,
     current_levels,
-    ratings_of,
+    rating_facts,
     utcnow,
 )
-from planner.web.access import can_see, is_self, require, visible_person
+from planner.web.access import can_see, is_self, refuse_changes_if_restricted, require, visible_person
 from planner.web.context import framework
 from planner.web.manager import ratings_by_person
 
@@ -66,7 +66,7 @@ TIER_TEXT = {SAME_TRUST: "In your trust", SAME_ICS: "In your ICS", SAME_REGION: 
 
 def levels_of(person: Person) -> dict[str, int]:
     """The person's current level in each competency they have been rated in."""
-    return {c: current.level for c, current in current_levels(ratings_of(person)).items()}
+    return {c: current.level for c, current in current_levels(rating_facts(person)).items()}
 
 
 def competency_name(competency_id: str) -> str:
@@ -378,6 +378,7 @@ def request_mentor(person_id: int):
             form.mentor_id.errors.append(sentence(str(error)))
         else:
             mentor_id = match.mentor.person_id
+            refuse_changes_if_restricted(db.session.get(Person, mentor_id))
             asked = MentorRequest(seeker=person, mentor_id=mentor_id, competency_id=competency_id, message=form.message.data)
             db.session.add(asked)
             audit(current_user, "mentor_request", asked, person=person, mentor=mentor_id, competency=competency_id)
@@ -416,6 +417,8 @@ def answer(request_id: int, action: str):
         abort(404)
     by = actor(current_user, asked)
     require(by is not None)
+    refuse_changes_if_restricted(asked.seeker)  # the request is about both of them
+    refuse_changes_if_restricted(asked.mentor)
     try:
         asked.status = next_request_state(asked.status, action, by)
     except PlanningError as error:

@@ -27,7 +27,7 @@ from planner.models import (
     audit,
     current_levels,
     person_to_core,
-    ratings_of,
+    rating_facts,
     utcnow,
 )
 from planner.plans import changes_since, load_plan, plan_inputs, plan_to_dict
@@ -77,7 +77,7 @@ def create(person_id: int):
     form = PlanForm()
     if not form.validate_on_submit():
         return _plans_page(person, form), 400
-    levels, day = current_levels(ratings_of(person)), today()
+    levels, day = current_levels(rating_facts(person)), today()
     try:
         result = assemble_plan(
             framework(), person_to_core(person, day, levels), form.target.data or None, day, route=form.route_number
@@ -102,7 +102,7 @@ def plan(plan_id: int):
     person = visible_person(row.person_id)
     latest = _versions(person)[0]
     now = plan_inputs(
-        framework().version, row.target_role_id, row.route, current_levels(ratings_of(person)),
+        framework().version, row.target_role_id, row.route, current_levels(rating_facts(person)),
         person.protected_hours, person.months_in_role(today()), today(),
     )
     return render_template(

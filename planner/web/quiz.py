@@ -19,7 +19,7 @@ from planner.core.framework import Framework
 from planner.core.quiz import QuizOutcome, score_quiz
 from planner.db import db
 from planner.models import QuizResult, audit
-from planner.web.access import signed_in_person
+from planner.web.access import refuse_changes_if_restricted, signed_in_person
 from planner.web.context import framework
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
@@ -92,6 +92,7 @@ def quiz():
 def save():
     """Keep the result of the answers posted on the signed-in person's profile, scored afresh."""
     person = signed_in_person()
+    refuse_changes_if_restricted(person)
     fw = framework()
     if not fw.quiz:
         abort(404)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy import insert
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
@@ -48,17 +49,21 @@ def record_reads(response: Response) -> Response:
     reads = g.pop("audit_reads", None)
     if not reads or response.status_code >= 400 or not current_user.is_authenticated:
         return response
-    for (record_type, record_id), (person_id, detail) in reads.items():
-        db.session.add(
-            AuditEvent(
-                account_id=current_user.id,
-                action="read",
-                record_type=record_type,
-                record_id=record_id,
-                person_id=person_id,
-                detail={"page": request.endpoint, **detail},
-            )
-        )
+    # One plain INSERT: a read changes nothing else, so the unit of work has nothing to do.
+    events = [
+        {
+            "at": utcnow(),
+            "account_id": current_user.id,
+            "action": "read",
+            "record_type": record_type,
+            "record_id": record_id,
+            "person_id": person_id,
+            "detail": {"page": request.endpoint, **detail},
+            "address": request.remote_addr,
+        }
+        for (record_type, record_id), (person_id, detail) in reads.items()
+    ]
+    db.session.execute(insert(AuditEvent.__table__), events)
     db.session.commit()
     return response
 

@@ -43,8 +43,8 @@ from planner.models import (
     utcnow,
 )
 from planner.web.access import (
-    is_self,
     plans_secondments,
+    refuse_changes_if_restricted,
     region_id,
     released_people,
     releases,
@@ -315,6 +315,7 @@ def _opportunity_page(opportunity: SecondmentOpportunity, form: InterestForm):
 def interest(opportunity_id: int):
     """Express the signed-in person's interest in an open opportunity of their region, with a note."""
     opportunity, me = seen_opportunity(opportunity_id), signed_in_person()
+    refuse_changes_if_restricted(me)
     if opportunity.status != "open":
         abort(404)
     form = InterestForm()
@@ -334,6 +335,7 @@ def interest(opportunity_id: int):
 def withdraw(opportunity_id: int):
     """Withdraw the signed-in person's interest, unless their place is already confirmed."""
     opportunity, me = seen_opportunity(opportunity_id), signed_in_person()
+    refuse_changes_if_restricted(me)
     row = interests_of(me).get(opportunity.id)
     if any(s.person_id == me.id for s in opportunity.placements):
         flash(f"Your place on {opportunity.title} is confirmed, so your interest stays. Ask your manager about changing it.")

@@ -6,15 +6,21 @@ Also the site navigation for signed-in people, since the home page is where it s
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from datetime import date
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from planner.core import framework as core
 from planner.core.errors import PlanningError
-from planner.core.overview import overview
+from planner.core.framework import Framework
+from planner.core.overview import Overview, overview
 from planner.core.training import total
 from planner.db import db
-from planner.models import Plan, current_levels, person_to_core, ratings_of
+from planner.models import Plan, current_levels, person_to_core, rating_facts
 from planner.web.access import administers, is_self, manages, signed_in_person, visible_person
 from planner.web.checkins import checkin_invitation
 from planner.web.context import framework, today
@@ -65,6 +71,34 @@ def _viewing_self() -> bool:
     return person_id is None or person_id == current_user.person_id
 
 
+OVERVIEWS_KEPT = 2048
+"""How many overviews each process keeps: one for each person seen lately, a few kilobytes each."""
+_overviews: OrderedDict[tuple, tuple[Framework, Overview]] = OrderedDict()
+_overviews_lock = threading.Lock()
+
+
+def person_overview(fw: Framework, person: core.Person, target: str | None, rated: frozenset[str], day: date) -> Overview:
+    """``overview`` for these inputs, worked out once for each distinct set of them.
+
+    The home page is the page people open most, and the needs analysis behind it is most of its
+    cost. ``overview`` is pure, so its result for the same framework, person, target, ratings and
+    day is kept and given again; any change to them is a new key.
+    """
+    key = (id(fw), person.name, person.role, tuple(sorted(person.levels.items())), person.protected_hours_per_month,
+           person.months_in_role, target, rated, day)
+    with _overviews_lock:
+        kept = _overviews.get(key)
+        if kept is not None and kept[0] is fw:  # the id of a framework no longer loaded may be reused
+            _overviews.move_to_end(key)
+            return kept[1]
+    result = overview(fw, person, target, rated, day)
+    with _overviews_lock:
+        _overviews[key] = (fw, result)
+        if len(_overviews) > OVERVIEWS_KEPT:
+            _overviews.popitem(last=False)
+    return result
+
+
 @bp.get("/me")
 @login_required
 def home():
@@ -79,11 +113,12 @@ def person_home(person_id: int):
     on their own, the invitation to review their self-assessment after a check-in."""
     person = visible_person(person_id)
     own = is_self(current_user, person)
-    levels = current_levels(ratings_of(person))
+    ratings = rating_facts(person)
+    levels = current_levels(ratings)
     # A target the framework no longer has is set aside (the page says so), not a failure.
     target = person.target_role_id if person.target_role_id in framework().role else None
     try:
-        result = overview(framework(), person_to_core(person, today(), levels), target, frozenset(levels), today())
+        result = person_overview(framework(), person_to_core(person, today(), levels), target, frozenset(levels), today())
     except PlanningError as error:  # the person's own role is not in the framework
         return render_template("staff/problem.html", person=person, problem=str(error))
     plans = db.session.scalar(select(func.count()).select_from(Plan).where(Plan.person_id == person.id))
@@ -99,7 +134,7 @@ def person_home(person_id: int):
         is_self=own,
         is_manager=manages(current_user, person),
         handles_data=administers(current_user, person) or "admin" in current_user.roles,
-        invitation=checkin_invitation(person) if own else None,
+        invitation=checkin_invitation(person, ratings) if own else None,
         learning=learning,
         learning_total=total(learning),
     )

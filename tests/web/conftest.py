@@ -76,14 +76,14 @@ MANAGERS = {"A1": "manager", "A2": "other_manager", "B1": "far_manager"}
 
 @functools.cache
 def password_hash() -> str:
-    """A scrypt hash of ``PASSWORD`` with a small work factor (N = 1024), made once.
+    """An argon2id hash of ``PASSWORD`` with the smallest memory and passes argon2 allows, made once.
 
-    Real accounts use werkzeug's default (N = 32768), slow on purpose; the hash carries its own
-    parameters, so signing in checks this one quickly and exactly as it checks a real one.
+    Real accounts use OWASP's parameters (19 MiB, 2 passes), slow on purpose; the hash carries its
+    own parameters, so signing in checks this one quickly and exactly as it checks a real one.
     """
-    from werkzeug.security import generate_password_hash
+    from argon2 import PasswordHasher
 
-    return generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
 
 
 def build_world(framework) -> World:

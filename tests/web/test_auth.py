@@ -353,3 +353,22 @@ def test_an_ended_session_goes_to_sign_in_even_where_its_account_was_refused(web
     sign_in(web_client, world, "staff")
     clock.advance(hours=1)
     assert web_client.get("/teams").headers["Location"] == "/sign-in?next=/teams"  # not "You cannot do that"
+
+
+def test_signing_in_replaces_a_hash_from_before_argon2id_and_keeps_the_other_sessions(web_app, world):
+    from werkzeug.security import generate_password_hash
+
+    with web_app.app_context():
+        account = db.session.get(Account, world.account["staff"])
+        account.password_hash = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
+        db.session.commit()
+    first, second = web_app.test_client(), web_app.test_client()
+    sign_in(first, world, "staff")
+    with web_app.app_context():
+        account = db.session.get(Account, world.account["staff"])
+        assert account.password_hash.startswith("$argon2id$") and account.check_password(PASSWORD)
+        version = account.session_version
+    sign_in(second, world, "staff")  # with the new hash
+    assert first.get("/me").status_code == 302 and first.get("/me").headers["Location"] == f"/people/{world.person['staff']}"
+    with web_app.app_context():
+        assert db.session.get(Account, world.account["staff"]).session_version == version

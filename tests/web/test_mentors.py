@@ -652,3 +652,16 @@ def test_a_manager_reads_the_requests_without_buttons(web_app, web_client, regio
     assert "Staff Rota Coordinator, Trust A" in text["Requests to Peer"]
     assert "Ivy Ics Rota Coordinator, Trust A-two" in text["Requests Peer sent"] and "Accepted" in text["Requests Peer sent"]
     assert "/mentor-requests/" not in html and "Action" not in text["Requests to Peer"]
+
+
+def test_a_request_about_a_restricted_record_can_be_neither_answered_nor_withdrawn(web_app, web_client, region):
+    request_id = add_request(web_app, region, "staff", "peer")
+    with web_app.app_context():
+        db.session.get(Person, region.person["staff"]).restricted_at = datetime(2026, 11, 1)
+        db.session.commit()
+    for name, action in (("peer", "accept"), ("staff", "withdraw")):
+        client = web_app.test_client()
+        sign_in(client, region, name)
+        response = act(client, request_id, action, follow=False)
+        assert response.status_code == 403 and "record is restricted" in response.get_data(as_text=True)
+    assert status_of(web_app, request_id) == ("requested", None)

@@ -204,3 +204,21 @@ def test_the_staff_home_links_to_the_saved_results(web_client, world):
     sign_in(web_client, world, "staff")
     html = web_client.get("/me", follow_redirects=True).get_data(as_text=True)
     assert 'href="/quiz/saved"' in html
+
+
+def test_a_person_whose_record_is_restricted_cannot_save_a_result(web_app, web_client, world):
+    with web_app.app_context():
+        from datetime import datetime
+
+        from planner.models import Person
+
+        db.session.get(Person, world.person["staff"]).restricted_at = datetime(2026, 11, 1)
+        db.session.commit()
+    sign_in(web_client, world, "staff")
+    before = row_counts(web_app)
+    response = web_client.post("/quiz/save", data=answers(q01="b", q02="b", q03="c"))
+    assert response.status_code == 403 and "record is restricted" in response.get_data(as_text=True)
+    assert row_counts(web_app) == before
+    with web_app.app_context():
+        [refused] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "refused")).all()
+        assert (refused.account_id, refused.detail["endpoint"], refused.detail["status"]) == (world.account["staff"], "quiz.save", 403)

@@ -785,3 +785,17 @@ def test_the_confirmed_list_macro_renders_a_persons_secondments(web_app, worth_i
         "Develops Rota design to level 3."
     )
     assert empty.strip() == ""
+
+
+def test_a_person_whose_record_is_restricted_can_neither_express_nor_withdraw_interest(web_app, web_client, offers):
+    with web_app.app_context():
+        add_interest(offers, offers.offer["c1"], "staff", note="Before the restriction")
+        db.session.get(Person, offers.person["staff"]).restricted_at = datetime(2026, 11, 1)
+        db.session.commit()
+    sign_in(web_client, offers, "staff")
+    for url in (f"/secondments/{offers.offer['a2']}/interest", f"/secondments/{offers.offer['c1']}/withdraw"):
+        response = web_client.post(url, data={"note": "Let me go"})
+        assert response.status_code == 403 and "record is restricted" in response.get_data(as_text=True)
+    with web_app.app_context():
+        rows = db.session.scalars(select(SecondmentInterest)).all()
+        assert [(r.opportunity_id, r.note, r.withdrawn_at) for r in rows] == [(offers.offer["c1"], "Before the restriction", None)]

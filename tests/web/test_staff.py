@@ -134,3 +134,37 @@ def test_a_role_the_framework_no_longer_has_says_so_instead_of_failing(web_app, 
     assert "unknown role &#39;retired_role&#39;" in response.get_data(as_text=True)
     assert web_client.get(f"/people/{world.person['staff']}/assessment").status_code == 200
     assert web_client.get(f"/people/{world.person['staff']}/assessment/ROT").status_code == 200
+
+
+def test_the_home_page_shows_a_new_rating_at_once_though_the_overview_is_kept(web_app, web_client, world):
+    rate(web_app, world, "staff", ROT_01=1)
+    sign_in(web_client, world, "staff")
+    home = f"/people/{world.person['staff']}"
+    readiness = lambda: dict((t, text) for _, t, text in outline(web_client.get(home).get_data(as_text=True)))["How ready I am"]
+    assert "33%" in readiness() and "33%" in readiness()
+    rate(web_app, world, "staff", ROT_02=2)
+    # ROT-01 at 1 of 2 (critical, counted twice) and ROT-02 at 2 of 2: 4 of 6 weighted levels.
+    assert "67%" in readiness()
+
+
+def test_an_overview_is_worked_out_once_for_each_distinct_set_of_inputs(monkeypatch, framework):
+    from datetime import date
+
+    from planner.core.framework import Person as CorePerson
+    from planner.web import staff
+
+    calls = []
+    monkeypatch.setattr(staff, "overview", lambda *args: calls.append(args) or object())
+    monkeypatch.setattr(staff, "_overviews", staff.OrderedDict())
+    monkeypatch.setattr(staff, "OVERVIEWS_KEPT", 2)
+    person = CorePerson("Sam", "rota_coordinator", {"ROT-01": 1})
+    day = date(2026, 11, 26)
+    first = staff.person_overview(framework, person, None, frozenset({"ROT-01"}), day)
+    assert staff.person_overview(framework, person, None, frozenset({"ROT-01"}), day) is first
+    assert len(calls) == 1
+    raised = CorePerson("Sam", "rota_coordinator", {"ROT-01": 2})
+    assert staff.person_overview(framework, raised, None, frozenset({"ROT-01"}), day) is not first
+    staff.person_overview(framework, person, None, frozenset({"ROT-01"}), date(2026, 11, 27))
+    assert len(calls) == 3 and len(staff._overviews) == 2  # the oldest was let go
+    staff.person_overview(framework, person, None, frozenset({"ROT-01"}), day)
+    assert len(calls) == 4
