@@ -12,12 +12,12 @@ or with a value the cache cannot compare safely, is rendered as before.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from datetime import date
 
 import jinja2
 from markupsafe import Markup
+
+from planner.recent import Recent
 
 PACKAGE = "nhsuk_frontend_jinja"
 MACRO_FILE = re.compile(r"^nhsuk/components/(?P<component>[a-z-]+)/macro\.jinja$")
@@ -55,9 +55,7 @@ class ComponentRenderer:
 
     def __init__(self, environment: jinja2.Environment, size: int = CACHED_RENDERINGS):
         self.environment = environment
-        self.size = size
-        self.rendered: OrderedDict[tuple, Markup] = OrderedDict()
-        self.lock = threading.Lock()
+        self.rendered: Recent[Markup] = Recent(size)
 
     def __call__(self, component: str, params: object) -> Markup:
         """The markup of ``component`` for ``params``, as its macro would give it."""
@@ -65,17 +63,7 @@ class ComponentRenderer:
             key = (component, _key(params))
         except _Unsafe:
             return self._render(component, params)
-        with self.lock:
-            markup = self.rendered.get(key)
-            if markup is not None:
-                self.rendered.move_to_end(key)
-                return markup
-        markup = self._render(component, params)
-        with self.lock:
-            self.rendered[key] = markup
-            if len(self.rendered) > self.size:
-                self.rendered.popitem(last=False)
-        return markup
+        return self.rendered.get(key, lambda: self._render(component, params))
 
     def _render(self, component: str, params: object) -> Markup:
         template = self.environment.get_template(f"nhsuk/components/{component}/template.jinja")

@@ -14,10 +14,17 @@ from planner.db import db
 from planner.models import Plan
 from planner.pdf import render_plan
 from planner.printing import header_rows, pdf_filename, printable_from_saved, time_in_role
+from planner.recent import Recent
 from planner.web.access import visible_person
 from planner.web.context import framework
 
 bp = Blueprint("printing", __name__)
+
+PDFS_KEPT = 64
+"""How many plans' PDFs each process keeps (about 100 KB each): a plan downloaded again, unchanged,
+is not drawn again. The key is everything the PDF shows (the printable plan's repr, faithful for
+its strings, numbers, dates and nested records), so any change to the plan draws it afresh."""
+pdfs: Recent[bytes] = Recent(PDFS_KEPT)
 
 
 @bp.get("/plans/<id:plan_id>/plan.pdf")
@@ -26,7 +33,7 @@ def plan_pdf(plan_id: int):
     """The saved plan as an A4 PDF, downloaded as a file and never kept by a cache."""
     printable = printable_from_saved(_visible_plan(plan_id), framework())
     return Response(
-        render_plan(printable),
+        pdfs.get(repr(printable), lambda: render_plan(printable)),
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{pdf_filename(printable)}"',

@@ -6,8 +6,6 @@ Also the site navigation for signed-in people, since the home page is where it s
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import date
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -21,6 +19,7 @@ from planner.core.overview import Overview, overview
 from planner.core.training import total
 from planner.db import db
 from planner.models import Plan, current_levels, person_to_core, rating_facts
+from planner.recent import Recent, Same
 from planner.web.access import administers, is_self, manages, signed_in_person, visible_person
 from planner.web.checkins import checkin_invitation
 from planner.web.context import framework, today
@@ -73,8 +72,7 @@ def _viewing_self() -> bool:
 
 OVERVIEWS_KEPT = 2048
 """How many overviews each process keeps: one for each person seen lately, a few kilobytes each."""
-_overviews: OrderedDict[tuple, tuple[Framework, Overview]] = OrderedDict()
-_overviews_lock = threading.Lock()
+overviews: Recent[Overview] = Recent(OVERVIEWS_KEPT)
 
 
 def person_overview(fw: Framework, person: core.Person, target: str | None, rated: frozenset[str], day: date) -> Overview:
@@ -84,19 +82,9 @@ def person_overview(fw: Framework, person: core.Person, target: str | None, rate
     cost. ``overview`` is pure, so its result for the same framework, person, target, ratings and
     day is kept and given again; any change to them is a new key.
     """
-    key = (id(fw), person.name, person.role, tuple(sorted(person.levels.items())), person.protected_hours_per_month,
+    key = (Same(fw), person.name, person.role, tuple(sorted(person.levels.items())), person.protected_hours_per_month,
            person.months_in_role, target, rated, day)
-    with _overviews_lock:
-        kept = _overviews.get(key)
-        if kept is not None and kept[0] is fw:  # the id of a framework no longer loaded may be reused
-            _overviews.move_to_end(key)
-            return kept[1]
-    result = overview(fw, person, target, rated, day)
-    with _overviews_lock:
-        _overviews[key] = (fw, result)
-        if len(_overviews) > OVERVIEWS_KEPT:
-            _overviews.popitem(last=False)
-    return result
+    return overviews.get(key, lambda: overview(fw, person, target, rated, day))
 
 
 @bp.get("/me")

@@ -338,3 +338,20 @@ def test_a_mentor_sees_whom_they_mentor_and_a_plan_without_either_has_no_such_se
     assert printable.notes == ("Mentoring: Peer mentors Staff (Trust A) in Rota rules.",)
     assert "Secondments and mentoring" in text_of(PdfReader(io.BytesIO(render_plan(printable))))
     assert alone.notes == () and "Secondments and mentoring" not in text_of(PdfReader(io.BytesIO(render_plan(alone))))
+
+
+def test_a_plan_downloaded_again_unchanged_is_not_drawn_again_but_a_changed_one_is(web_app, world, monkeypatch):
+    import planner.web.printing
+    from planner.recent import Recent
+
+    drawn = []
+    monkeypatch.setattr(planner.web.printing, "pdfs", Recent(8))
+    monkeypatch.setattr(planner.web.printing, "render_plan", lambda printable: drawn.append(printable.status) or render_plan(printable))
+    plan_id = make_plan(web_app, world)
+    staff, manager = client_of(web_app, world, "staff"), client_of(web_app, world, "manager")
+    first = staff.get(f"/plans/{plan_id}/plan.pdf").data
+    assert manager.get(f"/plans/{plan_id}/plan.pdf").data == first  # the same plan, whoever asks
+    assert drawn == ["Draft"]
+    agree(web_app, world, plan_id, "staff", "manager")
+    agreed = text_of(pdf_of(staff.get(f"/plans/{plan_id}/plan.pdf")))
+    assert drawn == ["Draft", "Agreed"] and "Agreed, version 1" in agreed

@@ -151,12 +151,12 @@ def test_an_overview_is_worked_out_once_for_each_distinct_set_of_inputs(monkeypa
     from datetime import date
 
     from planner.core.framework import Person as CorePerson
+    from planner.recent import Recent
     from planner.web import staff
 
     calls = []
     monkeypatch.setattr(staff, "overview", lambda *args: calls.append(args) or object())
-    monkeypatch.setattr(staff, "_overviews", staff.OrderedDict())
-    monkeypatch.setattr(staff, "OVERVIEWS_KEPT", 2)
+    monkeypatch.setattr(staff, "overviews", Recent(2))
     person = CorePerson("Sam", "rota_coordinator", {"ROT-01": 1})
     day = date(2026, 11, 26)
     first = staff.person_overview(framework, person, None, frozenset({"ROT-01"}), day)
@@ -165,6 +165,6 @@ def test_an_overview_is_worked_out_once_for_each_distinct_set_of_inputs(monkeypa
     raised = CorePerson("Sam", "rota_coordinator", {"ROT-01": 2})
     assert staff.person_overview(framework, raised, None, frozenset({"ROT-01"}), day) is not first
     staff.person_overview(framework, person, None, frozenset({"ROT-01"}), date(2026, 11, 27))
-    assert len(calls) == 3 and len(staff._overviews) == 2  # the oldest was let go
+    assert len(calls) == 3 and len(staff.overviews) == 2  # the oldest was let go
     staff.person_overview(framework, person, None, frozenset({"ROT-01"}), day)
     assert len(calls) == 4
